@@ -1,0 +1,161 @@
+"""The `omg` command: argument handling only; everything else is library calls.
+
+Every error a user can cause ends as one Danish line on stderr and exit code 2 (the
+traceback only with --debug). `omg validate` lists every problem it finds.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from omglib import __version__, demodata, summaries
+from omglib.dataset import Dataset
+from omglib.errors import DataError, OmgError
+from omglib.figures import key_figures, kommune_table
+from omglib.output import write_text_atomic
+from omglib.readers import Volumes, read_data, read_volumes
+
+EXIT_USER_ERROR = 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OmgGroup(click.Group):
+    """Turns library errors into one clear line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DataError as error:
+            _fail(ctx, error, str(error) if ctx.obj.get("all_problems") else error.one_line())
+        except OmgError as error:
+            _fail(ctx, error, str(error))
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:  # an unexpected error: still one line unless --debug
+            _fail(ctx, error, f"Uventet fejl ({type(error).__name__}: {error}) – kør med --debug")
+
+
+def _fail(ctx: click.Context, error: Exception, message: str) -> None:
+    if ctx.obj.get("debug"):
+        traceback.print_exception(error, file=sys.stderr)
+    click.echo(f"Fejl: {message}", err=True)
+    ctx.exit(EXIT_USER_ERROR)
+
+
+@click.group(cls=OmgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Vis hele fejlsporet ved fejl.")
+@click.version_option(__version__, prog_name="omg")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """omg – omgørelsesprocenter fra Ankestyrelsen for danske kommuner."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Tjek datafiler og vis et resumé eller alle problemer."""
+    ctx.obj["all_problems"] = True
+    problems: list[str] = []
+    for path in paths:
+        try:
+            click.echo(summaries.describe_file(path))
+        except DataError as error:
+            problems.append(str(error))
+    if problems:
+        click.echo("\n".join(problems), err=True)
+        ctx.exit(EXIT_USER_ERROR)
+
+
+@main.command()
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    help="Datafil (CSV eller Excel); uden den bruges demodata.",
+)
+@click.option(
+    "--volumes",
+    "volumes_path",
+    type=click.Path(path_type=Path),
+    help="Kommunens egne tal: afgørelser i alt (og klager).",
+)
+@click.option("--kommune", required=True, help="Kommunekode eller -navn, eller 'all' for alle 98.")
+@click.option(
+    "--area",
+    required=True,
+    help="Område (socialomraadet, boernehandicap, voksenhandicap) eller paragraf.",
+)
+@click.option("--year", required=True, type=int, help="År.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Skriv til denne fil i stedet for skærmen."
+)
+def rates(
+    data_path: Path | None,
+    volumes_path: Path | None,
+    kommune: str,
+    area: str,
+    year: int,
+    output_format: str,
+    out: Path | None,
+) -> None:
+    """Omgørelsesprocent med interval, landsniveau, test og udvikling."""
+    data = _load_data(data_path)
+    volumes = _load_volumes(volumes_path, data_path)
+    if kommune.strip().lower() in {"all", "alle"}:
+        table = kommune_table(data, area, year)
+        text = _render_table(table, output_format, data)
+    else:
+        figures = key_figures(data, kommune, area, year, volumes=volumes)
+        text = summaries.render_key_figures(figures, output_format)
+    if out is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_text_atomic(out, text)
+        click.echo(f"Skrev {out}")
+
+
+@main.command("demo-data")
+@click.argument("outdir", type=click.Path(path_type=Path))
+def demo_data(outdir: Path) -> None:
+    """Skriv demodatafilerne til OUTDIR, så inputformaterne kan ses."""
+    for path in demodata.write(outdir):
+        click.echo(f"Skrev {path}")
+
+
+def _load_data(path: Path | None) -> Dataset:
+    return read_data(path if path is not None else demodata.packaged_file("afgoerelser"))
+
+
+def _load_volumes(path: Path | None, data_path: Path | None) -> Volumes | None:
+    if path is not None:
+        return read_volumes(path)
+    return read_volumes(demodata.packaged_file("volumener")) if data_path is None else None
+
+
+def _render_table(table: pd.DataFrame, output_format: str, data: Dataset) -> str:
+    if output_format == "csv":
+        return table.to_csv(index=False, lineterminator="\n")
+    if output_format == "json":
+        return table.to_json(orient="records", force_ascii=False, indent=2) + "\n"
+    return summaries.render_kommune_table(table, data)
+
+
+if __name__ == "__main__":
+    main()

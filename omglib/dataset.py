@@ -1,0 +1,79 @@
+"""The aggregated data every report is made from, and where it came from.
+
+A Dataset holds ordinary DataFrames with documented canonical columns (no hidden state):
+
+- `counts`: one row per `aar`, `kommunekode`, `omraade` (and `paragraf` when the file
+  breaks areas down by provision) with the counts `stadfaestet`, `hjemvist`,
+  `aendret_ophaevet` and, when given, `afvist`, `aendret`, `ophaevet`. Rows of different
+  areas may overlap: socialområdet contains the handicap areas' cases too, as in
+  Ankestyrelsen's own tables.
+- `national`: the same columns without `kommunekode`, from rows for "Hele landet".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from omglib import registry
+from omglib.errors import OmgError
+from omglib.outcomes import sum_counts
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which file a table came from: its name, SHA-256 and whether it is synthetic."""
+
+    file: str
+    sha256: str
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Aggregated counts per kommune (and national rows when the file has them)."""
+
+    counts: pd.DataFrame
+    national: pd.DataFrame
+    provenance: Provenance
+    notes: tuple[str, ...] = field(default=())
+
+    def select(self, area: str, year: int | None = None) -> pd.DataFrame:
+        """The kommune counts for one area (or single provision), summed per kommune and
+        year; one year when `year` is given."""
+        return select_area(self.counts, area, year, by=("aar", "kommunekode"))
+
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.counts["aar"].unique())
+
+    def areas(self) -> list[str]:
+        return sorted(self.counts["omraade"].unique())
+
+
+def select_area(
+    counts: pd.DataFrame, area: str, year: int | None, by: tuple[str, ...]
+) -> pd.DataFrame:
+    """Counts for an area id or a canonical provision, summed over `by`.
+
+    A provision is taken from the socialområdet rows when the file has them (every
+    provision is there once), else from whichever area holds it."""
+    rows = counts if year is None else counts[counts["aar"] == year]
+    if area in registry.areas():
+        chosen = rows[rows["omraade"] == area]
+    elif "paragraf" in rows.columns:
+        chosen = _provision_rows(rows, area)
+    else:
+        raise OmgError(
+            f"Data har ingen opdeling på paragraf, så '{area}' kan ikke vises for sig – "
+            "vælg et område (socialomraadet, boernehandicap, voksenhandicap)"
+        )
+    return sum_counts(chosen, by)
+
+
+def _provision_rows(rows: pd.DataFrame, provision: str) -> pd.DataFrame:
+    matching = rows[rows["paragraf"] == provision]
+    preference = (matching["omraade"] != registry.SOCIAL_AREA).astype(int)
+    key = [c for c in ("aar", "kommunekode", "paragraf") if c in matching.columns]
+    ordered = matching.assign(_preference=preference).sort_values([*key, "_preference"])
+    return ordered.drop_duplicates(key).drop(columns="_preference")

@@ -1,0 +1,285 @@
+"""Key figures for one kommune, area and year: the numbers a report's headline, the
+`omg rates` command and a briefing are built from.
+
+The national comparison is only made on a sound basis: a "Hele landet" row in the data,
+or the sum of all 98 kommuner. A file holding only some kommuner gets no "landsniveau";
+the figures say why instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omglib import danish, registry, stats
+from omglib.dataset import Dataset, select_area
+from omglib.errors import OmgError
+from omglib.outcomes import add_rates
+from omglib.readers import Volumes
+
+BASIS_NATIONAL_ROW = "rækken 'Hele landet' i datafilen"
+BASIS_ALL_KOMMUNER = "summen af alle 98 kommuner i datafilen"
+
+
+def national_by_year(dataset: Dataset, area: str) -> pd.DataFrame:
+    """National counts and rates per year for an area, with `grundlag` saying what they
+    rest on. Years with neither a "Hele landet" row nor all 98 kommuner in the file are
+    left out. A kommune the file holds for the year but without rows for this area had no
+    cases in it (tables leave out empty rows), so the sum is still the national total."""
+    from_rows = select_area(dataset.national, area, None, by=("aar",))
+    from_rows = from_rows.assign(grundlag=BASIS_NATIONAL_ROW)
+    kommune_counts = dataset.select(area)
+    covered = dataset.counts.groupby("aar")["kommunekode"].nunique()
+    complete_years = covered.index[covered == len(registry.all_kommune_codes())]
+    summed = kommune_counts[kommune_counts["aar"].isin(complete_years)]
+    summed = summed.drop(columns="kommunekode").groupby("aar", as_index=False).sum()
+    summed = summed[~summed["aar"].isin(from_rows["aar"])].assign(grundlag=BASIS_ALL_KOMMUNER)
+    combined = pd.concat([from_rows, summed], ignore_index=True).sort_values("aar")
+    return add_rates(combined.reset_index(drop=True))
+
+
+def missing_national_reason(dataset: Dataset, area: str, year: int) -> str:
+    """Why there is no national figure for an area and year (Danish, for the report)."""
+    counts = dataset.counts
+    present = counts.loc[counts["aar"] == year, "kommunekode"].nunique()
+    return (
+        f"Intet landstal: datafilen har hverken en række for 'Hele landet' eller alle 98 "
+        f"kommuner for {registry.area_name(area).lower()} {year} (den har {present}), så "
+        "summen af dens kommuner ville ikke være landsniveau."
+    )
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """One kommune's figures for one area and year, with national comparison and trend."""
+
+    kommunekode: int
+    area: str
+    year: int
+    current: pd.Series
+    national: pd.Series | None
+    national_note: str
+    comparison: stats.SignificanceResult
+    trend: pd.DataFrame
+    trend_test: stats.SignificanceResult
+    change: stats.SignificanceResult | None
+    volumes: pd.Series | None
+    synthetic: bool
+    source: str
+
+    @property
+    def kommune(self) -> str:
+        return registry.kommune_name(self.kommunekode)
+
+    @property
+    def few_cases(self) -> bool:
+        return bool(stats.few_cases(np.array([self.current["realitetsbehandlede"]]))[0])
+
+    def headline(self) -> str:
+        """The report's first sentence as Markdown, with counts and interval."""
+        row = self.current
+        lines = [
+            f"**Omgørelsesprocent {danish.format_pct(row['omgoerelsesprocent'])}** "
+            f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))} "
+            f"omgjort; 95 %-interval {_interval(row)}) – {self.kommune}, "
+            f"{registry.area_name(self.area).lower()} {self.year}."
+        ]
+        if self.national is not None:
+            lines.append(
+                f"Landsniveau {danish.format_pct(self.national['omgoerelsesprocent'])}: "
+                f"{self.comparison.verdict}."
+            )
+        else:
+            lines.append(self.national_note)
+        if self.few_cases:
+            lines.append(f"Bemærk: tallet hviler på under {stats.DEFAULT_MIN_CASES} sager.")
+        if self.synthetic:
+            lines.append(danish.SYNTHETIC_NOTICE)
+        return "  \n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON output."""
+        return {
+            "kommunekode": self.kommunekode,
+            "kommune": self.kommune,
+            "omraade": self.area,
+            "aar": self.year,
+            "tal": _plain(self.current),
+            "landstal": None if self.national is None else _plain(self.national),
+            "landstal_grundlag": self.national_note,
+            "sammenligning_med_landsniveau": _result(self.comparison),
+            "udvikling": [_plain(row) for _, row in self.trend.iterrows()],
+            "udviklingstest": _result(self.trend_test),
+            "aendring_fra_aaret_foer": None if self.change is None else _result(self.change),
+            "volumen": None if self.volumes is None else _plain(self.volumes),
+            "faa_sager": self.few_cases,
+            "syntetiske_data": self.synthetic,
+            "kilde": self.source,
+        }
+
+
+def key_figures(
+    data: Dataset,
+    kommune: int | str,
+    area: str,
+    year: int,
+    volumes: Volumes | None = None,
+) -> KeyFigures:
+    """The key figures for one kommune, area (or single provision) and year."""
+    code = registry.kommune_code(kommune)
+    area = registry.resolve_area(area)
+    _check_available(data, area, year)
+    history = _kommune_history(data, code, area)
+    national = national_by_year(data, area)
+    trend = history.merge(
+        national[["aar", "omgoerelsesprocent"]].rename(
+            columns={"omgoerelsesprocent": "landsniveau"}
+        ),
+        on="aar",
+        how="left",
+    )
+    current = trend.loc[trend["aar"] == year].iloc[0]
+    national_row = _row_for(national, year)
+    note = (
+        f"Landstal: {national_row['grundlag']}."
+        if national_row is not None
+        else missing_national_reason(data, area, year)
+    )
+    return KeyFigures(
+        kommunekode=code,
+        area=area,
+        year=year,
+        current=current,
+        national=national_row,
+        national_note=note,
+        comparison=_compare(current, national_row),
+        trend=trend,
+        trend_test=stats.trend(trend["aar"], trend["omgjort"], trend["realitetsbehandlede"]),
+        change=_change(trend, year),
+        volumes=None if volumes is None else _volume_shares(volumes, current, code, area, year),
+        synthetic=data.provenance.synthetic,
+        source=f"{data.provenance.file} (sha256 {data.provenance.sha256[:12]})",
+    )
+
+
+def _check_available(data: Dataset, area: str, year: int) -> None:
+    years = data.years()
+    if year not in years:
+        raise OmgError(f"Året {year} findes ikke i datafilen (den har {years[0]}–{years[-1]})")
+    if area in registry.areas() and area not in data.areas():
+        names = ", ".join(data.areas())
+        raise OmgError(f"Området '{area}' findes ikke i datafilen (den har {names})")
+
+
+def _kommune_history(data: Dataset, code: int, area: str) -> pd.DataFrame:
+    """Every year of the data for the kommune, with zero counts where it had no cases."""
+    counts = data.select(area)
+    counts = counts[counts["kommunekode"] == code].drop(columns="kommunekode")
+    years = pd.DataFrame({"aar": data.years()})
+    history = years.merge(counts, on="aar", how="left")
+    count_columns = [c for c in history.columns if c != "aar"]
+    history[count_columns] = history[count_columns].fillna(0).astype("int64")
+    return add_rates(history)
+
+
+def _row_for(table: pd.DataFrame, year: int) -> pd.Series | None:
+    rows = table[table["aar"] == year]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _compare(current: pd.Series, national: pd.Series | None) -> stats.SignificanceResult:
+    reference = None if national is None else float(national["omgoerelsesprocent"])
+    return compare_to_national(
+        int(current["omgjort"]), int(current["realitetsbehandlede"]), reference
+    )
+
+
+def compare_to_national(
+    omgjort: int, realitetsbehandlede: int, national_rate: float | None
+) -> stats.SignificanceResult:
+    """The exact test against the national rate, or "kan ikke sammenlignes" without one."""
+    if national_rate is None or np.isnan(national_rate):
+        return stats.SignificanceResult(float("nan"), "none", danish.VERDICTS["no_reference"])
+    return stats.compare_to_reference(omgjort, realitetsbehandlede, national_rate)
+
+
+def _change(trend: pd.DataFrame, year: int) -> stats.SignificanceResult | None:
+    before = _row_for(trend, year - 1)
+    if before is None:
+        return None
+    now = _row_for(trend, year)
+    assert now is not None
+    return stats.compare_periods(
+        int(before["omgjort"]),
+        int(before["realitetsbehandlede"]),
+        int(now["omgjort"]),
+        int(now["realitetsbehandlede"]),
+    )
+
+
+def _volume_shares(
+    volumes: Volumes, current: pd.Series, code: int, area: str, year: int
+) -> pd.Series | None:
+    """Share of all the kommune's decisions that were appealed to Ankestyrelsen, and
+    share of all its decisions that ended overturned."""
+    frame = volumes.frame
+    rows = frame[
+        (frame["kommunekode"] == code) & (frame["omraade"] == area) & (frame["aar"] == year)
+    ]
+    if rows.empty:
+        return None
+    decisions = int(rows["afgoerelser_i_alt"].iloc[0])
+    at_board = int(current["realitetsbehandlede"] + current.get("afvist", 0))
+    share = pd.Series(
+        {
+            "afgoerelser_i_alt": decisions,
+            "sager_i_ankestyrelsen": at_board,
+            "andel_paaklaget": at_board / decisions if decisions else float("nan"),
+            "andel_omgjort_af_alle": current["omgjort"] / decisions if decisions else float("nan"),
+        }
+    )
+    if "klager_modtaget" in rows.columns:
+        share["klager_modtaget"] = int(rows["klager_modtaget"].iloc[0])
+    return share
+
+
+def _interval(row: pd.Series) -> str:
+    return danish.format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])
+
+
+def _plain(row: pd.Series) -> dict[str, Any]:
+    return {
+        str(k): (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
+        for k, v in row.items()
+    }
+
+
+def _result(result: stats.SignificanceResult) -> dict[str, Any]:
+    p = None if np.isnan(result.p_value) else float(result.p_value)
+    return {"p_vaerdi": p, "retning": result.direction, "vurdering": result.verdict}
+
+
+def kommune_table(data: Dataset, area: str, year: int) -> pd.DataFrame:
+    """All kommuner in the data for one area and year: counts, rates with interval, the
+    national rate and each kommune's verdict against it, and the few-cases flag."""
+    area = registry.resolve_area(area)
+    _check_available(data, area, year)
+    table = add_rates(data.select(area, year).drop(columns="aar"))
+    names = registry.kommuner().set_index("kommunekode")["kommunenavn"]
+    table.insert(1, "kommune", table["kommunekode"].map(names))
+    national_row = _row_for(national_by_year(data, area), year)
+    reference = float("nan") if national_row is None else float(national_row["omgoerelsesprocent"])
+    table["landsniveau"] = reference
+    results = [
+        compare_to_national(int(k), int(n), reference)
+        for k, n in zip(table["omgjort"], table["realitetsbehandlede"], strict=True)
+    ]
+    table["p_vaerdi"] = [r.p_value for r in results]
+    table["vurdering"] = [r.verdict for r in results]
+    table["faa_sager"] = stats.few_cases(table["realitetsbehandlede"].to_numpy())
+    table.insert(2, "omraade", area)
+    table.insert(3, "aar", year)
+    return table

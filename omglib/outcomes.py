@@ -1,0 +1,109 @@
+"""Outcome rules: the one place that says what an outcome is, which partial decision
+decides a case, and how the rates are computed.
+
+Ankestyrelsen registers a case on the outcome most far-reaching for the citizen, in the
+order ændring, ophævelse, hjemvisning, stadfæstelse; afvisning/henvisning only when no
+part of the case was decided on its merits. Rates are over realitetsbehandlede sager
+(afviste excluded), and totals over kommuner, regions or groups are sums of counts, never
+averages of rates. Everything here is vectorised over DataFrames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from omglib import stats
+
+#: Outcomes of a partial decision, most far-reaching for the citizen first.
+OUTCOMES: tuple[str, ...] = ("aendret", "ophaevet", "hjemvist", "stadfaestet", "afvist")
+#: Outcomes that count as omgjort (changed, annulled or remanded).
+OVERTURNED: tuple[str, ...] = ("aendret", "ophaevet", "hjemvist")
+#: Outcomes decided on their merits: the denominator of every rate.
+ON_MERITS: tuple[str, ...] = ("aendret", "ophaevet", "hjemvist", "stadfaestet")
+
+#: Count columns of the aggregated table. `aendret` and `ophaevet` are optional detail of
+#: `aendret_ophaevet`; `afvist` is optional.
+COUNT_COLUMNS: tuple[str, ...] = ("stadfaestet", "hjemvist", "aendret_ophaevet", "afvist")
+DETAIL_COLUMNS: tuple[str, ...] = ("aendret", "ophaevet")
+
+RATE_COLUMNS: tuple[str, ...] = (
+    "omgoerelsesprocent",
+    "hjemvisningsprocent",
+    "aendrings_ophaevelsesprocent",
+    "stadfaestelsesprocent",
+)
+
+_OUTCOME_TYPE = pd.CategoricalDtype(list(OUTCOMES), ordered=True)
+
+
+def collapse(partial_decisions: pd.DataFrame) -> pd.DataFrame:
+    """One row per case (`sag_id`) from one row per partial decision.
+
+    The case takes the outcome of its most far-reaching partial decision, and the
+    provision (`paragraf`) of that decision; ties between provisions go to the first in
+    sort order, so the result does not depend on the order of the rows. The other columns
+    (`kommunekode`, `aar`, optional `omraade`) come from the same row."""
+    outcome = partial_decisions["udfald"].astype(_OUTCOME_TYPE)
+    if outcome.isna().any():
+        unknown = sorted(set(partial_decisions.loc[outcome.isna(), "udfald"].astype(str)))
+        raise ValueError(f"unknown outcomes {unknown}; expected one of {OUTCOMES}")
+    case_codes = pd.factorize(partial_decisions["sag_id"], sort=False)[0]
+    provision_codes = pd.factorize(partial_decisions["paragraf"], sort=True)[0]
+    decisive = outcome.cat.codes.to_numpy(np.int64) * (provision_codes.max(initial=0) + 1)
+    decisive = decisive + provision_codes
+    best = pd.Series(decisive).groupby(case_codes).transform("min").to_numpy()
+    winners = pd.DataFrame({"case": case_codes, "row": np.arange(len(case_codes))})
+    winners = winners[decisive == best].drop_duplicates("case")
+    cases = partial_decisions.iloc[winners["row"].to_numpy()].reset_index(drop=True)
+    cases["udfald"] = cases["udfald"].astype(_OUTCOME_TYPE)
+    return cases
+
+
+def count_outcomes(cases: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Aggregated counts (`stadfaestet`, `hjemvist`, `aendret`, `ophaevet`,
+    `aendret_ophaevet`, `afvist`) per group of collapsed cases."""
+    outcome = cases["udfald"].astype(_OUTCOME_TYPE)
+    counts = (
+        cases.assign(udfald=outcome)
+        .groupby([*by, "udfald"], observed=False, sort=True)
+        .size()
+        .unstack("udfald", fill_value=0)
+    )
+    counts = counts.loc[counts.sum(axis=1) > 0].astype("int64")
+    counts["aendret_ophaevet"] = counts["aendret"] + counts["ophaevet"]
+    columns = ["stadfaestet", "hjemvist", "aendret_ophaevet", "afvist", *DETAIL_COLUMNS]
+    counts = counts[columns].reset_index()
+    counts.columns.name = None
+    return counts
+
+
+def sum_counts(counts: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Totals per group as sums of counts (never averages of rates)."""
+    present = [c for c in (*COUNT_COLUMNS, *DETAIL_COLUMNS) if c in counts.columns]
+    if not by:
+        return counts[present].sum().to_frame().T.astype("int64")
+    return counts.groupby(list(by), sort=True, observed=True)[present].sum().reset_index()
+
+
+def add_rates(counts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """The counts with `realitetsbehandlede`, `omgjort`, the four rates (as proportions)
+    and the Wilson interval of the omgørelsesprocent (`omgoerelse_nedre`,
+    `omgoerelse_oevre`) added. A rate with no realitetsbehandlede sager is NaN: "no rate",
+    never 0 %."""
+    result = counts.copy()
+    on_merits = result["stadfaestet"] + result["hjemvist"] + result["aendret_ophaevet"]
+    overturned = result["hjemvist"] + result["aendret_ophaevet"]
+    result["realitetsbehandlede"] = on_merits
+    result["omgjort"] = overturned
+    denominator = on_merits.where(on_merits > 0).astype("float64")
+    result["omgoerelsesprocent"] = overturned / denominator
+    result["hjemvisningsprocent"] = result["hjemvist"] / denominator
+    result["aendrings_ophaevelsesprocent"] = result["aendret_ophaevet"] / denominator
+    result["stadfaestelsesprocent"] = result["stadfaestet"] / denominator
+    lower, upper = stats.wilson_interval(overturned, on_merits, level=level)
+    result["omgoerelse_nedre"] = lower
+    result["omgoerelse_oevre"] = upper
+    return result

@@ -1,0 +1,255 @@
+"""Public readers: a user's file in, a validated canonical table out, or a DataError
+listing every problem in the file.
+
+Three kinds of input: aggregated counts (`read_counts`), case-level partial decisions
+(`read_cases`, collapsed and counted by `cases_to_dataset`) and the kommune's own volumes
+(`read_volumes`). `read_data` takes either of the first two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from omglib import registry, schema
+from omglib.dataset import Dataset, Provenance
+from omglib.names import fold
+from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
+from omglib.sources import SourceTable, read_source
+
+_SYNTHETIC_MARK = "syntetisk"
+
+
+def read_data(path: str | Path) -> Dataset:
+    """Aggregated counts or case-level partial decisions, whichever the file holds."""
+    source = read_source(path)
+    if "udfald" in source.frame.columns:
+        return cases_to_dataset(_cases_from_source(source))
+    return _counts_from_source(source)
+
+
+def read_counts(path: str | Path) -> Dataset:
+    """An aggregated table: counts per year, kommune, area (and provision)."""
+    return _counts_from_source(read_source(path))
+
+
+def _provenance(source: SourceTable) -> Provenance:
+    synthetic = any(_SYNTHETIC_MARK in fold(line) for line in source.title)
+    return Provenance(file=source.name, sha256=source.sha256, synthetic=synthetic)
+
+
+def _notes(source: SourceTable) -> tuple[str, ...]:
+    notes = [f"Kolonnen '{title}' bruges ikke" for title in source.ignored_columns]
+    notes += [f"Note under tabellen (ikke data): {text}" for text in source.notes]
+    return tuple(notes)
+
+
+def _counts_from_source(source: SourceTable) -> Dataset:
+    checker = schema.Checker(source)
+    columns = source.frame.columns
+    has_detail = {"aendret", "ophaevet"} <= set(columns)
+    checker.require("aar", "stadfaestet", "hjemvist")
+    if "kommunekode" not in columns and "kommune" not in columns:
+        checker.require("kommune")
+    if "omraade" not in columns and "paragraf" not in columns:
+        checker.require("omraade")
+    if "aendret_ophaevet" not in columns and not has_detail:
+        checker.require("aendret_ophaevet")
+    checker.raise_if_any()
+
+    frame = pd.DataFrame({"aar": schema.parse_year(checker)})
+    codes, national = schema.parse_kommune(checker)
+    frame["kommunekode"] = codes
+    if "omraade" in columns:
+        frame["omraade"] = schema.parse_area(checker)
+    if "paragraf" in columns:
+        frame["paragraf"] = schema.parse_provision(checker, frame["aar"])
+    for column in [*COUNT_COLUMNS, *DETAIL_COLUMNS, "i_alt"]:
+        if column in columns:
+            frame[column] = schema.parse_count(checker, column)
+    if has_detail:
+        _combine_detail(checker, frame)
+    if "i_alt" in columns:
+        parts = [frame[c] for c in COUNT_COLUMNS if c in frame.columns]
+        what = "udfaldene" if "afvist" in frame.columns else "udfaldene (filen har ingen afviste)"
+        schema.flag_total(checker, frame.pop("i_alt"), parts, "i_alt", what)
+    key = [c for c in ("aar", "kommunekode", "omraade", "paragraf") if c in frame.columns]
+    if "kvartal" in columns:
+        frame["kvartal"] = source.frame["kvartal"]
+        key.append("kvartal")
+    described = ", ".join(source.headers.get(c, c) for c in key)
+    duplicate_key = frame[key].assign(kommunekode=frame["kommunekode"].fillna(0))
+    schema.flag_duplicates(checker, duplicate_key, described, key[-1])
+    checker.raise_if_any()
+
+    if "omraade" not in frame.columns:
+        frame = _with_areas(frame)
+    frame = frame.drop(columns=["kvartal"], errors="ignore")
+    national_rows = frame[national.to_numpy()].drop(columns="kommunekode")
+    kommune_rows = frame[~national.to_numpy()].astype({"kommunekode": "int64"})
+    return Dataset(
+        counts=_sum_quarters(kommune_rows),
+        national=_sum_quarters(national_rows),
+        provenance=_provenance(source),
+        notes=_notes(source),
+    )
+
+
+def _combine_detail(checker: schema.Checker, frame: pd.DataFrame) -> None:
+    combined = frame["aendret"] + frame["ophaevet"]
+    if "aendret_ophaevet" in frame.columns:
+        schema.flag_total(
+            checker,
+            frame["aendret_ophaevet"],
+            [frame["aendret"], frame["ophaevet"]],
+            "aendret_ophaevet",
+            "ændringer og ophævelser",
+        )
+    else:
+        frame["aendret_ophaevet"] = combined
+
+
+def _sum_quarters(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per key: a file given per quarter is summed to years."""
+    key = [c for c in ("aar", "kommunekode", "omraade", "paragraf") if c in frame.columns]
+    counts = [c for c in frame.columns if c not in key]
+    return frame.groupby(key, sort=True)[counts].sum().reset_index()
+
+
+def _with_areas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows per provision without an area: each counts in socialområdet, and also in its
+    handicap area when the provision belongs to one that year."""
+    handicap = _handicap_areas(frame["paragraf"], frame["aar"])
+    social = frame.assign(omraade=registry.SOCIAL_AREA)
+    in_handicap = frame.assign(omraade=handicap)[handicap.notna()]
+    return pd.concat([social, in_handicap], ignore_index=True)
+
+
+def _handicap_areas(provisions: pd.Series, years: pd.Series) -> pd.Series:
+    pairs = pd.DataFrame({"p": provisions, "y": years}).drop_duplicates()
+    lookup = {(p, y): registry.handicap_area(p, int(y)) for p, y in pairs.itertuples(index=False)}
+    return pd.Series(
+        [lookup[key] for key in zip(provisions, years, strict=True)], index=provisions.index
+    )
+
+
+# --- case level -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseTable:
+    """Partial decisions (delafgørelser), one row each: `sag_id`, `kommunekode`, `aar`,
+    `paragraf`, `udfald` and, when the file gives it, `omraade`."""
+
+    partial_decisions: pd.DataFrame
+    provenance: Provenance
+    notes: tuple[str, ...] = ()
+
+
+def read_cases(path: str | Path) -> CaseTable:
+    """A case-level file: one row per partial decision."""
+    return _cases_from_source(read_source(path))
+
+
+def _cases_from_source(source: SourceTable) -> CaseTable:
+    checker = schema.Checker(source)
+    columns = source.frame.columns
+    checker.require("sag_id", "paragraf", "udfald")
+    if "kommunekode" not in columns and "kommune" not in columns:
+        checker.require("kommune")
+    if "aar" not in columns and "afgoerelsesdato" not in columns:
+        checker.require("aar")
+    checker.raise_if_any()
+
+    frame = pd.DataFrame({"sag_id": schema.parse_text(checker, "sag_id", "sags-id")})
+    codes, national = schema.parse_kommune(checker)
+    checker.flag(
+        national,
+        "kommunekode" if "kommunekode" in columns else "kommune",
+        "en sag hører til én kommune – 'Hele landet' kan ikke bruges her",
+    )
+    frame["kommunekode"] = codes.fillna(0).astype("int64")
+    if "aar" in columns:
+        frame["aar"] = schema.parse_year(checker)
+    else:
+        frame["aar"] = (
+            schema.parse_date(checker, "afgoerelsesdato").dt.year.fillna(0).astype("int64")
+        )
+    frame["paragraf"] = schema.parse_provision(checker, frame["aar"])
+    frame["udfald"] = schema.parse_outcome(checker)
+    if "omraade" in columns:
+        frame["omraade"] = schema.parse_area(checker)
+    _flag_split_cases(checker, frame)
+    checker.raise_if_any()
+    return CaseTable(frame, _provenance(source), _notes(source))
+
+
+def _flag_split_cases(checker: schema.Checker, frame: pd.DataFrame) -> None:
+    """A case's partial decisions must share kommune and year."""
+    for column, what in (("kommunekode", "kommune"), ("aar", "år")):
+        first = frame.groupby("sag_id", sort=False)[column].transform("first")
+        differs = frame[column] != first
+        checker.flag(differs, column, f"sagens andre delafgørelser har et andet {what}")
+
+
+def cases_to_dataset(cases: CaseTable) -> Dataset:
+    """Collapse partial decisions to cases by precedence and count them per year,
+    kommune, area and provision (the case's area follows from its provision and year,
+    unless the file gives one)."""
+    collapsed = collapse(cases.partial_decisions)
+    by_area = _case_areas(collapsed)
+    counts = count_outcomes(by_area, ["aar", "kommunekode", "omraade", "paragraf"])
+    empty_national = counts.iloc[0:0].drop(columns="kommunekode")
+    return Dataset(counts, empty_national, cases.provenance, cases.notes)
+
+
+def _case_areas(cases: pd.DataFrame) -> pd.DataFrame:
+    if "omraade" in cases.columns:
+        handicap = cases["omraade"].where(cases["omraade"] != registry.SOCIAL_AREA)
+    else:
+        handicap = _handicap_areas(cases["paragraf"], cases["aar"])
+    social = cases.assign(omraade=registry.SOCIAL_AREA)
+    in_handicap = cases.assign(omraade=handicap)[handicap.notna()]
+    return pd.concat([social, in_handicap], ignore_index=True)
+
+
+# --- kommune volumes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """The kommune's own totals: `aar`, `kommunekode`, `omraade`, `afgoerelser_i_alt`
+    (all first-instance decisions) and, when given, `klager_modtaget`."""
+
+    frame: pd.DataFrame
+    provenance: Provenance
+
+
+def read_volumes(path: str | Path) -> Volumes:
+    """Kommune volumes: the number of decisions (and complaints) per year and area."""
+    source = read_source(path)
+    checker = schema.Checker(source)
+    columns = source.frame.columns
+    checker.require("aar", "omraade", "afgoerelser_i_alt")
+    if "kommunekode" not in columns and "kommune" not in columns:
+        checker.require("kommune")
+    checker.raise_if_any()
+    frame = pd.DataFrame({"aar": schema.parse_year(checker)})
+    codes, national = schema.parse_kommune(checker)
+    checker.flag(
+        national,
+        "kommunekode" if "kommunekode" in columns else "kommune",
+        "kommunens egne tal skal stå pr. kommune, ikke for 'Hele landet'",
+    )
+    frame["kommunekode"] = codes.fillna(0).astype("int64")
+    frame["omraade"] = schema.parse_area(checker)
+    for column in ("afgoerelser_i_alt", "klager_modtaget"):
+        if column in columns:
+            frame[column] = schema.parse_count(checker, column)
+    key = ["aar", "kommunekode", "omraade"]
+    described = ", ".join(source.headers.get(c, c) for c in key)
+    schema.flag_duplicates(checker, frame[key], described, "omraade")
+    checker.raise_if_any()
+    return Volumes(frame, _provenance(source))

@@ -1,0 +1,153 @@
+"""Plain-text and machine-readable renderings for the command line, in Danish."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from omglib import danish, registry, stats
+from omglib.dataset import Dataset
+from omglib.figures import KeyFigures
+from omglib.readers import read_cases, read_data, read_volumes
+from omglib.sources import read_source
+
+
+def describe_file(path: Path) -> str:
+    """A validated file's summary: kind, rows, kommuner, years, areas and notes.
+
+    Raises DataError with every problem when the file is not valid."""
+    source = read_source(path)
+    columns = set(source.frame.columns)
+    if "udfald" in columns:
+        cases = read_cases(path)
+        frame, kind, notes = cases.partial_decisions, "delafgørelser (sagsniveau)", cases.notes
+        extra = [f"sager: {danish.format_int(frame['sag_id'].nunique())}"]
+    elif "afgoerelser_i_alt" in columns:
+        volumes = read_volumes(path)
+        frame, kind, notes, extra = volumes.frame, "kommunens egne tal (volumen)", (), []
+    else:
+        data = read_data(path)
+        frame, kind, notes = data.counts, "optællinger pr. kommune", data.notes
+        extra = [f"rækker for 'Hele landet': {danish.format_int(len(data.national))}"]
+    lines = [
+        f"{path.name}: OK – {kind}",
+        f"  rækker: {danish.format_int(len(source.frame))}",
+        f"  kommuner: {frame['kommunekode'].nunique()}",
+        f"  år: {_years(frame)}",
+        *(f"  {line}" for line in extra),
+    ]
+    if "omraade" in frame.columns:
+        lines.append(
+            f"  områder: {', '.join(registry.area_name(a) for a in sorted(frame['omraade'].unique()))}"
+        )
+    if any("syntetisk" in line.lower() for line in source.title):
+        lines.append(f"  {danish.SYNTHETIC_NOTICE}")
+    lines += [f"  note: {note}" for note in notes]
+    return "\n".join(lines)
+
+
+def _years(frame: pd.DataFrame) -> str:
+    years = sorted(frame["aar"].unique())
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def render_key_figures(figures: KeyFigures, output_format: str) -> str:
+    """`omg rates` output for one kommune as table, csv or json."""
+    if output_format == "json":
+        return json.dumps(figures.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+    if output_format == "csv":
+        trend = figures.trend.assign(
+            kommunekode=figures.kommunekode, kommune=figures.kommune, omraade=figures.area
+        )
+        return trend.to_csv(index=False, lineterminator="\n")
+    return _key_figures_text(figures)
+
+
+def _key_figures_text(figures: KeyFigures) -> str:
+    row = figures.current
+    lines = [
+        f"{figures.kommune} ({figures.kommunekode}) – {registry.area_name(figures.area)} {figures.year}"
+    ]
+    if figures.synthetic:
+        lines.append(danish.SYNTHETIC_NOTICE)
+    lines += [
+        f"Kilde: {figures.source}",
+        "",
+        f"{'Realitetsbehandlede sager':<28}{danish.format_int(row['realitetsbehandlede']):>8}",
+        f"{'Omgjort':<28}{danish.format_int(row['omgjort']):>8}  {danish.format_pct(row['omgoerelsesprocent']):>8}"
+        f"  (95 %-interval {_interval(row)})",
+        f"{'  heraf hjemvist':<28}{danish.format_int(row['hjemvist']):>8}  {danish.format_pct(row['hjemvisningsprocent']):>8}",
+        f"{'  heraf ændret/ophævet':<28}{danish.format_int(row['aendret_ophaevet']):>8}  "
+        f"{danish.format_pct(row['aendrings_ophaevelsesprocent']):>8}",
+        f"{'Stadfæstet':<28}{danish.format_int(row['stadfaestet']):>8}  {danish.format_pct(row['stadfaestelsesprocent']):>8}",
+    ]
+    if "afvist" in row.index:
+        lines.append(f"{'Afvist/henvist (ikke med)':<28}{danish.format_int(row['afvist']):>8}")
+    if figures.few_cases:
+        lines.append(
+            f"Bemærk: under {danish.format_int(stats.DEFAULT_MIN_CASES)} sager – tolk tallet varsomt."
+        )
+    lines.append("")
+    if figures.national is not None:
+        lines.append(
+            f"Landsniveau: {danish.format_pct(figures.national['omgoerelsesprocent'])} "
+            f"({figures.national_note.removeprefix('Landstal: ').rstrip('.')})"
+        )
+        lines.append(
+            f"Vurdering: {figures.comparison.verdict} (p = {danish.format_p(figures.comparison.p_value)})"
+        )
+    else:
+        lines.append(figures.national_note)
+    lines += ["", "Udvikling:", _trend_text(figures.trend)]
+    lines.append(f"Vurdering af udviklingen: {figures.trend_test.verdict}")
+    if figures.change is not None:
+        lines.append(f"Fra {figures.year - 1} til {figures.year}: {figures.change.verdict}")
+    if figures.volumes is not None:
+        lines += ["", *_volume_text(figures.volumes)]
+    return "\n".join(lines) + "\n"
+
+
+def _interval(row: pd.Series) -> str:
+    return danish.format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])
+
+
+def _trend_text(trend: pd.DataFrame) -> str:
+    header = f"{'År':<6}{'Sager':>7}{'Omgjort':>9}{'Procent':>10}  {'95 %-interval':<17}{'Landsniveau':>12}"
+    rows = [
+        f"{int(r['aar']):<6}{danish.format_int(r['realitetsbehandlede']):>7}"
+        f"{danish.format_int(r['omgjort']):>9}{danish.format_pct(r['omgoerelsesprocent']):>10}  "
+        f"{_interval(r):<17}{danish.format_pct(r['landsniveau']):>12}"
+        for _, r in trend.iterrows()
+    ]
+    return "\n".join([header, *rows])
+
+
+def _volume_text(volumes: pd.Series) -> list[str]:
+    lines = [
+        f"Kommunens afgørelser i alt: {danish.format_int(volumes['afgoerelser_i_alt'])}",
+        f"Andel påklaget til Ankestyrelsen: {danish.format_pct(volumes['andel_paaklaget'])} "
+        f"({danish.format_int(volumes['sager_i_ankestyrelsen'])} sager)",
+        f"Andel af alle afgørelser der blev omgjort: {danish.format_pct(volumes['andel_omgjort_af_alle'], decimals=2)}",
+    ]
+    if "klager_modtaget" in volumes.index:
+        lines.append(f"Klager modtaget i kommunen: {danish.format_int(volumes['klager_modtaget'])}")
+    return lines
+
+
+def render_kommune_table(table: pd.DataFrame, data: Dataset) -> str:
+    """`omg rates --kommune all` as a readable table."""
+    lines = []
+    if data.provenance.synthetic:
+        lines.append(danish.SYNTHETIC_NOTICE)
+    lines.append(
+        f"{'Kode':<6}{'Kommune':<20}{'Sager':>7}{'Omgjort':>9}{'Procent':>10}  {'95 %-interval':<17}Vurdering"
+    )
+    for _, r in table.iterrows():
+        lines.append(
+            f"{int(r['kommunekode']):<6}{r['kommune']:<20}{danish.format_int(r['realitetsbehandlede']):>7}"
+            f"{danish.format_int(r['omgjort']):>9}{danish.format_pct(r['omgoerelsesprocent']):>10}  "
+            f"{_interval(r):<17}{r['vurdering']}"
+        )
+    return "\n".join(lines) + "\n"
