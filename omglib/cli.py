@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import pandas as pd
 
 from omglib import __version__, demodata, summaries
 from omglib.dataset import Dataset
@@ -119,8 +118,7 @@ def rates(
     data = _load_data(data_path)
     volumes = _load_volumes(volumes_path, data_path)
     if kommune.strip().lower() in {"all", "alle"}:
-        table = kommune_table(data, area, year)
-        text = _render_table(table, output_format, data)
+        text = summaries.render_kommune_table(kommune_table(data, area, year), data, output_format)
     else:
         figures = key_figures(data, kommune, area, year, volumes=volumes)
         text = summaries.render_key_figures(figures, output_format)
@@ -147,14 +145,6 @@ def _load_volumes(path: Path | None, data_path: Path | None) -> Volumes | None:
     if path is not None:
         return read_volumes(path)
     return read_volumes(demodata.packaged_file("volumener")) if data_path is None else None
-
-
-def _render_table(table: pd.DataFrame, output_format: str, data: Dataset) -> str:
-    if output_format == "csv":
-        return table.to_csv(index=False, lineterminator="\n")
-    if output_format == "json":
-        return table.to_json(orient="records", force_ascii=False, indent=2) + "\n"
-    return summaries.render_kommune_table(table, data)
 
 
 if __name__ == "__main__":

@@ -263,11 +263,17 @@ def _result(result: stats.SignificanceResult) -> dict[str, Any]:
 
 
 def kommune_table(data: Dataset, area: str, year: int) -> pd.DataFrame:
-    """All kommuner in the data for one area and year: counts, rates with interval, the
-    national rate and each kommune's verdict against it, and the few-cases flag."""
+    """Every kommune in the data for the year, for one area: counts (zero where the file
+    has no rows for the kommune in this area), rates with interval, the national rate and
+    each kommune's verdict against it, and the few-cases flag."""
     area = registry.resolve_area(area)
     _check_available(data, area, year)
-    table = add_rates(data.select(area, year).drop(columns="aar"))
+    in_file = data.counts.loc[data.counts["aar"] == year, ["kommunekode"]].drop_duplicates()
+    selected = data.select(area, year).drop(columns="aar")
+    table = in_file.sort_values("kommunekode").merge(selected, on="kommunekode", how="left")
+    count_columns = [c for c in selected.columns if c != "kommunekode"]
+    table[count_columns] = table[count_columns].fillna(0).astype("int64")
+    table = add_rates(table)
     names = registry.kommuner().set_index("kommunekode")["kommunenavn"]
     table.insert(1, "kommune", table["kommunekode"].map(names))
     national_row = _row_for(national_by_year(data, area), year)

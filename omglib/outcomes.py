@@ -46,10 +46,11 @@ def collapse(partial_decisions: pd.DataFrame) -> pd.DataFrame:
     provision (`paragraf`) of that decision; ties between provisions go to the first in
     sort order, so the result does not depend on the order of the rows. The other columns
     (`kommunekode`, `aar`, optional `omraade`) come from the same row."""
-    outcome = partial_decisions["udfald"].astype(_OUTCOME_TYPE)
-    if outcome.isna().any():
-        unknown = sorted(set(partial_decisions.loc[outcome.isna(), "udfald"].astype(str)))
+    known = partial_decisions["udfald"].astype(str).isin(OUTCOMES)
+    if not known.all():
+        unknown = sorted(set(partial_decisions.loc[~known, "udfald"].astype(str)))
         raise ValueError(f"unknown outcomes {unknown}; expected one of {OUTCOMES}")
+    outcome = partial_decisions["udfald"].astype(_OUTCOME_TYPE)
     case_codes = pd.factorize(partial_decisions["sag_id"], sort=False)[0]
     provision_codes = pd.factorize(partial_decisions["paragraf"], sort=True)[0]
     decisive = outcome.cat.codes.to_numpy(np.int64) * (provision_codes.max(initial=0) + 1)

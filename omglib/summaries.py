@@ -61,8 +61,15 @@ def render_key_figures(figures: KeyFigures, output_format: str) -> str:
         trend = figures.trend.assign(
             kommunekode=figures.kommunekode, kommune=figures.kommune, omraade=figures.area
         )
-        return trend.to_csv(index=False, lineterminator="\n")
+        return _csv(trend, figures.synthetic)
     return _key_figures_text(figures)
+
+
+def _csv(frame: pd.DataFrame, synthetic: bool) -> str:
+    """CSV text; from synthetic data it opens with the notice as a title row (which
+    omglib's own readers skip, like a title row in an Excel export)."""
+    text = frame.to_csv(index=False, lineterminator="\n")
+    return f"{danish.SYNTHETIC_NOTICE}\n{text}" if synthetic else text
 
 
 def _key_figures_text(figures: KeyFigures) -> str:
@@ -136,8 +143,19 @@ def _volume_text(volumes: pd.Series) -> list[str]:
     return lines
 
 
-def render_kommune_table(table: pd.DataFrame, data: Dataset) -> str:
-    """`omg rates --kommune all` as a readable table."""
+def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str) -> str:
+    """`omg rates --kommune all` as table, csv or json."""
+    synthetic = data.provenance.synthetic
+    if output_format == "csv":
+        return _csv(table, synthetic)
+    if output_format == "json":
+        document = {
+            "kilde": f"{data.provenance.file} (sha256 {data.provenance.sha256})",
+            "syntetiske_data": synthetic,
+            "bemaerkning": danish.SYNTHETIC_NOTICE if synthetic else None,
+            "kommuner": json.loads(table.to_json(orient="records", force_ascii=False)),
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     lines = []
     if data.provenance.synthetic:
         lines.append(danish.SYNTHETIC_NOTICE)
