@@ -24,7 +24,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -213,7 +213,7 @@ def pick_decisive_row(group: pd.DataFrame) -> pd.Series:
 
 def groupby_apply_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """What a pandas user would write: pick a row per case with apply, then count."""
-    decisive = frame.groupby("sag_id").apply(pick_decisive_row)
+    decisive = cast(pd.DataFrame, frame.groupby("sag_id").apply(pick_decisive_row))
     decisive = decisive.astype({"aar": "int64", "kommunekode": "int64"})
     counts = decisive.groupby([*KEYS, "udfald"]).size().unstack("udfald", fill_value=0)
     return counts.reindex(columns=list(OUTCOMES), fill_value=0)

@@ -302,17 +302,15 @@ def _partial_decisions(provisions: pd.DataFrame, rng: np.random.Generator) -> pd
     ]
     rows = []
     number = 0
-    for record in chosen.itertuples(index=False):
-        for column, outcome in _OUTCOME_COLUMNS.items():
-            for _ in range(getattr(record, column)):
+    columns = ["aar", "kommunekode", "paragraf", *_OUTCOME_COLUMNS]
+    for year, code, provision, *case_counts in chosen[columns].to_numpy().tolist():
+        for outcome, cases in zip(_OUTCOME_COLUMNS.values(), case_counts, strict=True):
+            for _ in range(cases):
                 number += 1
-                case_id = f"D{record.aar}-{record.kommunekode:03d}-{number:05d}"
-                date = dt.date(record.aar, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365)))
+                case_id = f"D{year}-{code:03d}-{number:05d}"
+                date = dt.date(year, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365)))
                 parts = [outcome, *rng.choice(_LOWER_PRECEDENCE[outcome], rng.integers(0, 3))]
-                for part in parts:
-                    rows.append(
-                        (case_id, record.kommunekode, date.isoformat(), record.paragraf, part)
-                    )
+                rows += [(case_id, code, date.isoformat(), provision, part) for part in parts]
     frame = pd.DataFrame(
         rows, columns=["sag_id", "kommunekode", "afgoerelsesdato", "paragraf", "udfald"]
     )

@@ -58,7 +58,7 @@ def collapse(partial_decisions: pd.DataFrame) -> pd.DataFrame:
     best = pd.Series(decisive).groupby(case_codes).transform("min").to_numpy()
     winners = pd.DataFrame({"case": case_codes, "row": np.arange(len(case_codes))})
     winners = winners[decisive == best].drop_duplicates("case")
-    cases = partial_decisions.iloc[winners["row"].to_numpy()].reset_index(drop=True)
+    cases: pd.DataFrame = partial_decisions.iloc[winners["row"].to_numpy()].reset_index(drop=True)
     cases["udfald"] = cases["udfald"].astype(_OUTCOME_TYPE)
     return cases
 

@@ -267,7 +267,7 @@ def _infer_law(number: str, year: int | None, text: str) -> str:
     rows = registry[registry["nummer"] == number]
     if year is not None:
         rows = rows[(rows["fra_aar"] <= year) & (rows["til_aar"] >= year)]
-    laws = sorted(set(rows["lov"]))
+    laws = sorted(str(law) for law in set(rows["lov"]))
     if len(laws) == 1:
         return laws[0]
     raise OmgError(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from omglib import registry
-from omglib.errors import DataError, Problem
+from omglib.errors import DataError, OmgError, Problem
 from omglib.names import fold
 from omglib.outcomes import OUTCOMES
 from omglib.sources import SourceTable
@@ -40,9 +40,9 @@ class Checker:
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         frame = self.source.frame
         for position in positions[:PROBLEMS_PER_CHECK]:
-            value = frame[column].iat[position] if column in frame.columns else None
+            value = str(frame[column].iat[position]) if column in frame.columns else None
             self.problems.append(
-                self.source.problem(position, column, value, _text(message, position, value))
+                self.source.problem(position, column, value, _text(message, position, value or ""))
             )
         if len(positions) > PROBLEMS_PER_CHECK:
             rest = len(positions) - PROBLEMS_PER_CHECK
@@ -159,8 +159,8 @@ def parse_kommune(checker: Checker) -> tuple[pd.Series, pd.Series]:
     return codes, national
 
 
-def _label(code: object) -> str:
-    return f"{code} ({registry.kommune_name(int(code))})" if pd.notna(code) else ""
+def _label(code: int | None) -> str:
+    return "" if code is None or pd.isna(code) else f"{code} ({registry.kommune_name(int(code))})"
 
 
 def parse_area(checker: Checker, column: str = "omraade") -> pd.Series:
@@ -191,7 +191,7 @@ def _provision_or_problem(text: str, year: int) -> str:
         return "!mangler paragraf"
     try:
         return registry.provision_id(text, year)
-    except registry.OmgError as error:
+    except OmgError as error:
         return "!" + _lowercase_first(str(error))
 
 

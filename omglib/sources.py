@@ -165,7 +165,10 @@ def _table_from_rows(path: Path, rows: pd.DataFrame, title: list[str]) -> Source
     header_row = int(rows.index[0]) + 1
     header = [str(cell).strip() for cell in rows.iloc[0]]
     body = rows.iloc[1:]
-    problems, keep, headers, ignored = [], [], {}, []
+    problems: list[Problem] = []
+    keep: list[int] = []
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
     for position, column_title in enumerate(header):
         canonical = _column_aliases().get(fold(column_title))
         if canonical is None:
