@@ -19,7 +19,9 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_rates_on_demo_data_shows_counts_interval_verdict_and_notice() -> None:
-    code, out, _ = run("rates", "--kommune", "Norddjurs", "--area", "boernehandicap", "--year", "2023")
+    code, out, _ = run(
+        "rates", "--kommune", "Norddjurs", "--area", "boernehandicap", "--year", "2023"
+    )
     assert code == 0
     assert "Norddjurs (707) – Børnehandicapområdet 2023" in out
     assert "syntetiske demodata" in out
@@ -28,7 +30,9 @@ def test_rates_on_demo_data_shows_counts_interval_verdict_and_notice() -> None:
 
 
 def test_rates_json_is_machine_readable_and_flags_synthetic_data() -> None:
-    code, out, _ = run("rates", "--kommune", "751", "--area", "socialområdet", "--year", "2022", "--format", "json")
+    code, out, _ = run(
+        "rates", "--kommune", "751", "--area", "socialområdet", "--year", "2022", "--format", "json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["kommune"] == "Aarhus" and data["syntetiske_data"] is True
@@ -38,7 +42,19 @@ def test_rates_json_is_machine_readable_and_flags_synthetic_data() -> None:
 
 def test_rates_for_all_kommuner_to_csv_file(tmp_path: Path) -> None:
     out_file = tmp_path / "ud" / "rates.csv"
-    code, out, _ = run("rates", "--kommune", "all", "--area", "voksenhandicap", "--year", "2024", "--format", "csv", "--out", str(out_file))
+    code, out, _ = run(
+        "rates",
+        "--kommune",
+        "all",
+        "--area",
+        "voksenhandicap",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+        "--out",
+        str(out_file),
+    )
     assert code == 0 and "Skrev" in out
     lines = out_file.read_text(encoding="utf-8").splitlines()
     assert "syntetiske demodata" in lines[0]
@@ -64,23 +80,40 @@ def test_validate_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
     )
     code, _, err = run("validate", str(bad))
     assert code == 2
-    assert "tal.csv, række 2, kolonne 'Kommune': 'Arhus': ukendt kommune – mente du Aarhus (751)?" in err
+    assert (
+        "tal.csv, række 2, kolonne 'Kommune': 'Arhus': ukendt kommune – mente du Aarhus (751)?"
+        in err
+    )
     assert "tal.csv, række 3, kolonne 'Stadfæstelse': '-1': er negativ" in err
 
 
 def test_user_errors_are_one_danish_line_with_exit_2() -> None:
-    code, out, err = run("rates", "--kommune", "Arhus", "--area", "boernehandicap", "--year", "2023")
+    code, out, err = run(
+        "rates", "--kommune", "Arhus", "--area", "boernehandicap", "--year", "2023"
+    )
     assert code == 2
     assert err.strip() == "Fejl: Ukendt kommune 'Arhus' – mente du Aarhus (751)?"
     assert "Traceback" not in err + out
 
 
 def test_missing_data_file_is_one_line(tmp_path: Path) -> None:
-    code, _, err = run("rates", "--data", str(tmp_path / "findes-ikke.csv"), "--kommune", "101", "--area", "boernehandicap", "--year", "2023")
+    code, _, err = run(
+        "rates",
+        "--data",
+        str(tmp_path / "findes-ikke.csv"),
+        "--kommune",
+        "101",
+        "--area",
+        "boernehandicap",
+        "--year",
+        "2023",
+    )
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "filen findes ikke" in err
 
 
 def test_debug_shows_traceback() -> None:
-    code, _, err = run("--debug", "rates", "--kommune", "Arhus", "--area", "boernehandicap", "--year", "2023")
+    code, _, err = run(
+        "--debug", "rates", "--kommune", "Arhus", "--area", "boernehandicap", "--year", "2023"
+    )
     assert code == 2 and "Traceback" in err

@@ -34,14 +34,20 @@ def demo() -> object:
 def test_packaged_files_are_what_the_generator_makes(tmp_path: Path) -> None:
     for path in demodata.write(tmp_path):
         packaged = demodata.packaged_file(path.stem)
-        assert path.read_bytes() == packaged.read_bytes(), f"{packaged.name} is stale: run python -m omglib.demodata"
+        assert path.read_bytes() == packaged.read_bytes(), (
+            f"{packaged.name} is stale: run python -m omglib.demodata"
+        )
 
 
 def test_demo_covers_all_kommuner_years_and_areas(demo: object) -> None:
     counts = demo.counts  # type: ignore[attr-defined]
     assert counts["kommunekode"].nunique() == 98
     assert sorted(counts["aar"].unique()) == list(range(2017, 2025))
-    assert sorted(counts["omraade"].unique()) == ["boernehandicap", "socialomraadet", "voksenhandicap"]
+    assert sorted(counts["omraade"].unique()) == [
+        "boernehandicap",
+        "socialomraadet",
+        "voksenhandicap",
+    ]
     assert counts["paragraf"].nunique() > 30
     assert demo.provenance.synthetic  # type: ignore[attr-defined]
 

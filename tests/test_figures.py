@@ -15,14 +15,23 @@ COLUMNS = ["aar", "kommunekode", "omraade", "stadfaestet", "hjemvist", "aendret_
 NORDDJURS = 707
 
 
-def dataset(rows: list[tuple[int, int, str, int, int, int, int]], national: pd.DataFrame | None = None) -> Dataset:
+def dataset(
+    rows: list[tuple[int, int, str, int, int, int, int]], national: pd.DataFrame | None = None
+) -> Dataset:
     counts = pd.DataFrame(rows, columns=COLUMNS)
     empty = counts.iloc[0:0].drop(columns="kommunekode")
-    return Dataset(counts, empty if national is None else national, Provenance("tal.csv", "ab" * 32))
+    return Dataset(
+        counts, empty if national is None else national, Provenance("tal.csv", "ab" * 32)
+    )
 
 
-def every_kommune(year: int, stadfaestet: int, hjemvist: int) -> list[tuple[int, int, str, int, int, int, int]]:
-    return [(year, code, "boernehandicap", stadfaestet, hjemvist, 0, 0) for code in registry.all_kommune_codes()]
+def every_kommune(
+    year: int, stadfaestet: int, hjemvist: int
+) -> list[tuple[int, int, str, int, int, int, int]]:
+    return [
+        (year, code, "boernehandicap", stadfaestet, hjemvist, 0, 0)
+        for code in registry.all_kommune_codes()
+    ]
 
 
 def focus_group_data() -> Dataset:
@@ -58,7 +67,9 @@ def test_national_rate_is_sum_over_all_98_kommuner() -> None:
 
 
 def test_partial_file_gets_no_landsniveau() -> None:
-    data = dataset([(2023, 707, "boernehandicap", 3, 2, 1, 0), (2023, 751, "boernehandicap", 9, 5, 1, 0)])
+    data = dataset(
+        [(2023, 707, "boernehandicap", 3, 2, 1, 0), (2023, 751, "boernehandicap", 9, 5, 1, 0)]
+    )
     figures = key_figures(data, 707, "boernehandicap", 2023)
     assert figures.national is None
     assert "Intet landstal" in figures.national_note and "(den har 2)" in figures.national_note
@@ -93,7 +104,13 @@ def test_volumes_give_appeal_share_and_overturned_share() -> None:
     data = dataset([(2023, 707, "boernehandicap", 4, 5, 4, 2)])
     volumes = Volumes(
         pd.DataFrame(
-            {"aar": [2023], "kommunekode": [707], "omraade": ["boernehandicap"], "afgoerelser_i_alt": [300], "klager_modtaget": [25]}
+            {
+                "aar": [2023],
+                "kommunekode": [707],
+                "omraade": ["boernehandicap"],
+                "afgoerelser_i_alt": [300],
+                "klager_modtaget": [25],
+            }
         ),
         Provenance("volumen.csv", "cd" * 32),
     )

@@ -70,15 +70,28 @@ def test_unknown_outcome_is_refused() -> None:
 
 
 def test_count_outcomes_counts_cases_per_group() -> None:
-    rows = [("A", "hjemvist"), ("A", "stadfaestet"), ("B", "aendret"), ("C", "ophaevet"), ("D", "afvist")]
+    rows = [
+        ("A", "hjemvist"),
+        ("A", "stadfaestet"),
+        ("B", "aendret"),
+        ("C", "ophaevet"),
+        ("D", "afvist"),
+    ]
     counts = count_outcomes(collapse(partial_decisions(rows)), ["kommunekode"])
     row = counts.iloc[0]
-    assert (row["hjemvist"], row["aendret"], row["ophaevet"], row["aendret_ophaevet"]) == (1, 1, 1, 2)
+    assert (row["hjemvist"], row["aendret"], row["ophaevet"], row["aendret_ophaevet"]) == (
+        1,
+        1,
+        1,
+        2,
+    )
     assert (row["stadfaestet"], row["afvist"]) == (0, 1)
 
 
 def test_rates_exclude_afviste_from_denominator() -> None:
-    counts = pd.DataFrame({"stadfaestet": [4], "hjemvist": [5], "aendret_ophaevet": [4], "afvist": [7]})
+    counts = pd.DataFrame(
+        {"stadfaestet": [4], "hjemvist": [5], "aendret_ophaevet": [4], "afvist": [7]}
+    )
     row = add_rates(counts).iloc[0]
     assert row["realitetsbehandlede"] == 13
     assert row["omgoerelsesprocent"] == pytest.approx(9 / 13)  # BRIEF: 9 of 13 -> 69,2 %
@@ -89,9 +102,16 @@ def test_rates_exclude_afviste_from_denominator() -> None:
 
 
 def test_zero_denominator_gives_no_rate() -> None:
-    counts = pd.DataFrame({"stadfaestet": [0], "hjemvist": [0], "aendret_ophaevet": [0], "afvist": [3]})
+    counts = pd.DataFrame(
+        {"stadfaestet": [0], "hjemvist": [0], "aendret_ophaevet": [0], "afvist": [3]}
+    )
     row = add_rates(counts).iloc[0]
-    for column in ("omgoerelsesprocent", "hjemvisningsprocent", "omgoerelse_nedre", "omgoerelse_oevre"):
+    for column in (
+        "omgoerelsesprocent",
+        "hjemvisningsprocent",
+        "omgoerelse_nedre",
+        "omgoerelse_oevre",
+    ):
         assert np.isnan(row[column])
 
 
@@ -118,7 +138,9 @@ def test_totals_are_sums_of_counts_not_averages_of_rates() -> None:
 # --- properties ---------------------------------------------------------------------------
 
 outcome_rows = st.lists(
-    st.tuples(st.integers(0, 30), st.sampled_from(OUTCOMES), st.sampled_from(["SEL § 41", "SEL § 42"])),
+    st.tuples(
+        st.integers(0, 30), st.sampled_from(OUTCOMES), st.sampled_from(["SEL § 41", "SEL § 42"])
+    ),
     min_size=1,
     max_size=120,
 )
@@ -142,7 +164,9 @@ def canonical(cases: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 @settings(max_examples=60, deadline=None)
 @given(outcome_rows, st.randoms(use_true_random=False))
-def test_collapse_does_not_depend_on_row_order(rows: list[tuple[int, str, str]], random: object) -> None:
+def test_collapse_does_not_depend_on_row_order(
+    rows: list[tuple[int, str, str]], random: object
+) -> None:
     shuffled = rows.copy()
     random.shuffle(shuffled)  # type: ignore[attr-defined]
     assert canonical(collapse(frame_of(rows))) == canonical(collapse(frame_of(shuffled)))
@@ -171,7 +195,12 @@ def counts_of(rows: list[tuple[int, int, int, int]]) -> pd.DataFrame:
 @given(count_frames)
 def test_rates_lie_in_unit_interval(rows: list[tuple[int, int, int, int]]) -> None:
     rates = add_rates(counts_of(rows))
-    for column in ("omgoerelsesprocent", "hjemvisningsprocent", "stadfaestelsesprocent", "omgoerelse_nedre"):
+    for column in (
+        "omgoerelsesprocent",
+        "hjemvisningsprocent",
+        "stadfaestelsesprocent",
+        "omgoerelse_nedre",
+    ):
         values = rates[column].dropna()
         assert ((values >= 0) & (values <= 1)).all()
     has_cases = rates["realitetsbehandlede"] > 0
