@@ -26,6 +26,7 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+    more_rows: int = 0
 
     def __str__(self) -> str:
         where = [self.file]
@@ -46,17 +47,25 @@ class DataError(OmgError):
 
     def _summary(self) -> str:
         shown = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
-        hidden = len(self.problems) - len(shown)
+        hidden = self.total() - len(shown)
         if hidden > 0:
-            shown.append(f"... og {hidden} problemer mere (i alt {len(self.problems)})")
+            shown.append(f"... og {hidden} problemer mere (i alt {self.total()})")
         return "\n".join(shown)
+
+    def total(self) -> int:
+        """How many problems the file has, counting rows behind a capped check."""
+        return sum(1 + problem.more_rows for problem in self.problems)
 
     def one_line(self) -> str:
         """The first problem, with a count of the rest: for a one-line CLI message."""
         first = str(self.problems[0])
-        rest = len(self.problems) - 1
+        rest = self.total() - 1
         return first if rest == 0 else f"{first} (og {rest} problemer mere)"
 
 
-def _reading_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.file, problem.row or 0, problem.column or "")
+def _reading_order(problem: Problem) -> tuple[str, bool, int, str]:
+    """File by file; problems of the whole file first, then by row; a capped check's
+    "N rækker mere" after the rows it continues."""
+    whole_file = problem.row is None and problem.more_rows == 0
+    row = problem.row if problem.row is not None else 1 << 62
+    return (problem.file, not whole_file, row, problem.column or "")

@@ -72,23 +72,21 @@ def _counts_from_source(source: SourceTable) -> Dataset:
     if has_detail:
         _combine_detail(checker, frame)
     if "i_alt" in columns:
-        parts = [frame[c] for c in COUNT_COLUMNS if c in frame.columns]
-        what = "udfaldene" if "afvist" in frame.columns else "udfaldene (filen har ingen afviste)"
-        schema.flag_total(checker, frame.pop("i_alt"), parts, "i_alt", what)
+        parts = {c: frame[c] for c in COUNT_COLUMNS if c in frame.columns}
+        schema.flag_total(checker, frame.pop("i_alt"), parts, "i_alt")
     key = [c for c in ("aar", "kommunekode", "omraade", "paragraf") if c in frame.columns]
     if "kvartal" in columns:
         frame["kvartal"] = source.frame["kvartal"]
         key.append("kvartal")
-    described = ", ".join(source.headers.get(c, c) for c in key)
-    duplicate_key = frame[key].assign(kommunekode=frame["kommunekode"].fillna(0))
-    schema.flag_duplicates(checker, duplicate_key, described, key[-1])
+    national_as_zero = frame["kommunekode"].mask(national, 0)
+    schema.flag_duplicates(checker, frame[key].assign(kommunekode=national_as_zero), key[-1])
     checker.raise_if_any()
 
-    if "omraade" not in frame.columns:
-        frame = _with_areas(frame)
     frame = frame.drop(columns=["kvartal"], errors="ignore")
-    national_rows = frame[national.to_numpy()].drop(columns="kommunekode")
-    kommune_rows = frame[~national.to_numpy()].astype({"kommunekode": "int64"})
+    national_rows = _whole_numbers(frame[national.to_numpy()].drop(columns="kommunekode"))
+    kommune_rows = _whole_numbers(frame[~national.to_numpy()])
+    if "omraade" not in frame.columns:
+        national_rows, kommune_rows = _with_areas(national_rows), _with_areas(kommune_rows)
     return Dataset(
         counts=_sum_quarters(kommune_rows),
         national=_sum_quarters(national_rows),
@@ -97,18 +95,18 @@ def _counts_from_source(source: SourceTable) -> Dataset:
     )
 
 
+def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Validated nullable integer columns (no <NA> left) as plain int64."""
+    nullable = [c for c in frame.columns if str(frame[c].dtype) == "Int64"]
+    return frame.astype(dict.fromkeys(nullable, "int64"))
+
+
 def _combine_detail(checker: schema.Checker, frame: pd.DataFrame) -> None:
-    combined = frame["aendret"] + frame["ophaevet"]
+    parts = {"aendret": frame["aendret"], "ophaevet": frame["ophaevet"]}
     if "aendret_ophaevet" in frame.columns:
-        schema.flag_total(
-            checker,
-            frame["aendret_ophaevet"],
-            [frame["aendret"], frame["ophaevet"]],
-            "aendret_ophaevet",
-            "ændringer og ophævelser",
-        )
+        schema.flag_total(checker, frame["aendret_ophaevet"], parts, "aendret_ophaevet")
     else:
-        frame["aendret_ophaevet"] = combined
+        frame["aendret_ophaevet"] = frame["aendret"] + frame["ophaevet"]
 
 
 def _sum_quarters(frame: pd.DataFrame) -> pd.DataFrame:
@@ -165,33 +163,32 @@ def _cases_from_source(source: SourceTable) -> CaseTable:
 
     frame = pd.DataFrame({"sag_id": schema.parse_text(checker, "sag_id", "sags-id")})
     codes, national = schema.parse_kommune(checker)
-    checker.flag(
-        national,
-        "kommunekode" if "kommunekode" in columns else "kommune",
-        "en sag hører til én kommune – 'Hele landet' kan ikke bruges her",
-    )
-    frame["kommunekode"] = codes.fillna(0).astype("int64")
-    if "aar" in columns:
+    kommune_column = schema.kommune_column(source.frame)
+    message = "en sag hører til én kommune – 'Hele landet' kan ikke bruges her"
+    checker.flag(national, kommune_column, message)
+    frame["kommunekode"] = codes
+    year_column = "aar" if "aar" in columns else "afgoerelsesdato"
+    if year_column == "aar":
         frame["aar"] = schema.parse_year(checker)
     else:
-        frame["aar"] = (
-            schema.parse_date(checker, "afgoerelsesdato").dt.year.fillna(0).astype("int64")
-        )
+        frame["aar"] = schema.parse_date(checker, year_column).dt.year.astype("Int64")
     frame["paragraf"] = schema.parse_provision(checker, frame["aar"])
     frame["udfald"] = schema.parse_outcome(checker)
     if "omraade" in columns:
         frame["omraade"] = schema.parse_area(checker)
-    _flag_split_cases(checker, frame)
+    _flag_split_case(checker, frame, "kommunekode", kommune_column, "en anden kommune")
+    _flag_split_case(checker, frame, "aar", year_column, "et andet år")
     checker.raise_if_any()
-    return CaseTable(frame, _provenance(source), _notes(source))
+    return CaseTable(_whole_numbers(frame), _provenance(source), _notes(source))
 
 
-def _flag_split_cases(checker: schema.Checker, frame: pd.DataFrame) -> None:
+def _flag_split_case(
+    checker: schema.Checker, frame: pd.DataFrame, column: str, shown: str, what: str
+) -> None:
     """A case's partial decisions must share kommune and year."""
-    for column, what in (("kommunekode", "kommune"), ("aar", "år")):
-        first = frame.groupby("sag_id", sort=False)[column].transform("first")
-        differs = frame[column] != first
-        checker.flag(differs, column, f"sagens andre delafgørelser har et andet {what}")
+    first = frame.groupby("sag_id", sort=False)[column].transform("first")
+    differs = (frame[column] != first).fillna(False)
+    checker.flag(differs, shown, f"sagens første delafgørelse har {what}")
 
 
 def cases_to_dataset(cases: CaseTable) -> Dataset:
@@ -238,18 +235,13 @@ def read_volumes(path: str | Path) -> Volumes:
     checker.raise_if_any()
     frame = pd.DataFrame({"aar": schema.parse_year(checker)})
     codes, national = schema.parse_kommune(checker)
-    checker.flag(
-        national,
-        "kommunekode" if "kommunekode" in columns else "kommune",
-        "kommunens egne tal skal stå pr. kommune, ikke for 'Hele landet'",
-    )
-    frame["kommunekode"] = codes.fillna(0).astype("int64")
+    message = "kommunens egne tal skal stå pr. kommune, ikke for 'Hele landet'"
+    checker.flag(national, schema.kommune_column(source.frame), message)
+    frame["kommunekode"] = codes
     frame["omraade"] = schema.parse_area(checker)
     for column in ("afgoerelser_i_alt", "klager_modtaget"):
         if column in columns:
             frame[column] = schema.parse_count(checker, column)
-    key = ["aar", "kommunekode", "omraade"]
-    described = ", ".join(source.headers.get(c, c) for c in key)
-    schema.flag_duplicates(checker, frame[key], described, "omraade")
+    schema.flag_duplicates(checker, frame[["aar", "kommunekode", "omraade"]], "omraade")
     checker.raise_if_any()
-    return Volumes(frame, _provenance(source))
+    return Volumes(_whole_numbers(frame), _provenance(source))

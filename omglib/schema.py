@@ -10,7 +10,8 @@ or coerced: a file with any problem raises DataError.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -47,9 +48,8 @@ class Checker:
         if len(positions) > PROBLEMS_PER_CHECK:
             rest = len(positions) - PROBLEMS_PER_CHECK
             first = _text(message, positions[0], "")
-            self.problems.append(
-                self.source.problem(None, column, None, f"{rest} rækker mere med: {first}")
-            )
+            summary = self.source.problem(None, column, None, f"{rest} rækker mere med: {first}")
+            self.problems.append(replace(summary, more_rows=rest - 1))
 
     def require(self, *columns: str) -> None:
         """A file-level problem for each required column the file lacks."""
@@ -84,7 +84,7 @@ def _missing(column: str) -> str:
 
 def parse_count(checker: Checker, column: str) -> pd.Series:
     """A column of case counts: whole, non-negative numbers in Danish or plain notation
-    ("1.234", "12", "12,0")."""
+    ("1.234", "12", "12,0"); <NA> where the value is a problem (already recorded)."""
     raw = checker.source.frame[column]
     number = _danish_number(raw)
     empty = raw == ""
@@ -95,8 +95,10 @@ def parse_count(checker: Checker, column: str) -> pd.Series:
         column,
         "er ikke et helt tal – forventede et antal sager",
     )
-    checker.flag(number < 0, column, "er negativ – forventede et antal på 0 eller mere")
-    return number.fillna(0).round().astype("int64")
+    negative = number < 0
+    checker.flag(negative, column, "er negativ – forventede et antal på 0 eller mere")
+    valid = number.notna() & (number % 1 == 0) & ~negative
+    return number.where(valid).astype("Int64")
 
 
 def _danish_number(raw: pd.Series) -> pd.Series:
@@ -107,7 +109,8 @@ def _danish_number(raw: pd.Series) -> pd.Series:
 
 
 def parse_year(checker: Checker, column: str = "aar") -> pd.Series:
-    """A year between MIN_YEAR (the kommunalreform) and the current year."""
+    """A year between MIN_YEAR (the kommunalreform) and the current year; <NA> where the
+    value is a problem (already recorded)."""
     raw = checker.source.frame[column]
     number = _danish_number(raw)
     last = dt.date.today().year
@@ -115,12 +118,9 @@ def parse_year(checker: Checker, column: str = "aar") -> pd.Series:
     checker.flag(raw == "", column, f"mangler årstal – {expected}")
     valid = number.notna() & (number % 1 == 0)
     checker.flag((raw != "") & ~valid, column, f"er ikke et årstal – {expected}")
-    checker.flag(
-        valid & ((number < MIN_YEAR) | (number > last)),
-        column,
-        f"er uden for perioden – {expected}",
-    )
-    return number.where(valid, 0).astype("int64")
+    out_of_range = valid & ((number < MIN_YEAR) | (number > last))
+    checker.flag(out_of_range, column, f"er uden for perioden – {expected}")
+    return number.where(valid & ~out_of_range).astype("Int64")
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
@@ -139,24 +139,45 @@ def parse_date(checker: Checker, column: str) -> pd.Series:
     return parsed
 
 
-def parse_kommune(checker: Checker) -> tuple[pd.Series, pd.Series]:
-    """Kommunekoder (<NA> on "Hele landet" rows) and a mask of the national rows.
+def kommune_column(frame: pd.DataFrame) -> str:
+    """The column that names the kommune: the code when the file has one, else the name."""
+    return "kommunekode" if "kommunekode" in frame.columns else "kommune"
 
-    The kommune can be given by code or by name; when a file has both, they must agree."""
+
+def parse_kommune(checker: Checker) -> tuple[pd.Series, pd.Series]:
+    """Kommunekoder (<NA> on "Hele landet" rows and unknown kommuner) and a mask of the
+    national rows.
+
+    The kommune can be given by code or by name; when a file has both, they must agree,
+    and a row with an empty code is read from the name ("Hele landet" included)."""
     frame = checker.source.frame
-    column = "kommunekode" if "kommunekode" in frame.columns else "kommune"
+    column = kommune_column(frame)
+    codes, national = _kommune_values(frame[column])
     raw = frame[column]
-    national = raw.map({v: registry.is_national(v) for v in pd.unique(raw)}).astype(bool)
-    codes = registry.kommune_codes(raw)
-    checker.flag(raw == "", column, "mangler kommune")
-    unknown = codes.isna() & ~national & (raw != "")
-    checker.flag(unknown, column, lambda value: f"ukendt kommune – {registry.kommune_hint(value)}")
+    shown = pd.Series(column, index=raw.index)
     if column == "kommunekode" and "kommune" in frame.columns:
-        named = registry.kommune_codes(frame["kommune"])
-        disagree = named.notna() & codes.notna() & (named != codes)
+        named, named_national = _kommune_values(frame["kommune"])
+        disagree = (named.notna() & codes.notna() & (named != codes)).fillna(False)
         message = codes.map(lambda c: f"passer ikke med kommunekoden {_label(c)}")
-        checker.flag(disagree.fillna(False), "kommune", message)
+        checker.flag(disagree, "kommune", message)
+        from_name = raw == ""
+        codes = codes.where(~from_name, named)
+        national = national | (from_name & named_national)
+        raw = raw.where(~from_name, frame["kommune"])
+        shown = shown.where(~from_name, "kommune")
+    unknown = codes.isna() & ~national & (raw != "")
+    for title in pd.unique(shown):
+        here = shown == title
+        checker.flag(here & (raw == ""), title, "mangler kommune")
+        checker.flag(
+            here & unknown, title, lambda v: f"ukendt kommune – {registry.kommune_hint(v)}"
+        )
     return codes, national
+
+
+def _kommune_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    national = raw.map({v: registry.is_national(v) for v in pd.unique(raw)}).astype(bool)
+    return registry.kommune_codes(raw), national
 
 
 def _label(code: int | None) -> str:
@@ -169,21 +190,23 @@ def parse_area(checker: Checker, column: str = "omraade") -> pd.Series:
     areas = raw.map({v: registry.area_id(v) for v in pd.unique(raw)})
     known = ", ".join(area.name for area in registry.areas().values())
     checker.flag(areas.isna(), column, f"ukendt område – forventede et af: {known}")
-    return areas.fillna("")
+    return areas
 
 
 def parse_provision(checker: Checker, years: pd.Series, column: str = "paragraf") -> pd.Series:
-    """Canonical provision ids, each checked against the registry for its year."""
+    """Canonical provision ids, each checked against the registry for its year (rows
+    whose year is itself a problem are not checked again)."""
     raw = checker.source.frame[column]
-    pairs = pd.DataFrame({"text": raw, "year": years})
+    pairs = pd.DataFrame({"text": raw, "year": years.fillna(0).astype("int64")})
     results = {
-        (text, year): _provision_or_problem(text, int(year))
+        (text, year): _provision_or_problem(text, int(year)) if year else text
         for text, year in pairs.drop_duplicates().itertuples(index=False)
     }
-    resolved = pd.Series([results[key] for key in zip(raw, years, strict=True)], index=raw.index)
+    keys = zip(raw, pairs["year"], strict=True)
+    resolved = pd.Series([results[key] for key in keys], index=raw.index)
     is_problem = resolved.str.startswith("!")
     checker.flag(is_problem, column, resolved.str.removeprefix("!"))
-    return resolved.where(~is_problem, "")
+    return resolved.where(~is_problem)
 
 
 def _provision_or_problem(text: str, year: int) -> str:
@@ -224,21 +247,40 @@ def parse_text(checker: Checker, column: str, what: str) -> pd.Series:
 # --- whole-table checks --------------------------------------------------------------------
 
 
-def flag_duplicates(checker: Checker, key: pd.DataFrame, described_as: str, column: str) -> None:
-    """Two rows for the same key: each later row names the first."""
-    lines = pd.Series(checker.source.lines, index=key.index)
-    first = lines.groupby([key[c] for c in key.columns], sort=False).transform("first")
-    repeated = key.duplicated(keep="first")
-    message = first.map(
-        lambda line: f"samme {described_as} som række {line} – hver nøgle må kun stå én gang"
+def flag_duplicates(checker: Checker, key: pd.DataFrame, column: str) -> None:
+    """Two rows for the same key: each later row names the first. Rows whose key holds a
+    problem already recorded (<NA>) are left out, so two unknown kommuner are not a
+    duplicate. `key` columns are canonical names; the message uses the file's titles."""
+    usable = key.notna().all(axis=1).to_numpy()
+    valid = key[usable]
+    described = ", ".join(_title(checker.source, c) for c in key.columns)
+    lines = pd.Series(checker.source.lines[usable], index=valid.index)
+    first = lines.groupby([valid[c] for c in valid.columns], sort=False).transform("first")
+    repeated = valid.duplicated(keep="first").reindex(key.index, fill_value=False)
+    message = first.reindex(key.index).map(
+        lambda line: f"samme {described} som række {line} – hver nøgle må kun stå én gang"
     )
     checker.flag(repeated, column, message)
 
 
+def _title(source: SourceTable, column: str) -> str:
+    """The file's own title for a canonical column (the kommune by code or by name)."""
+    if column == "kommunekode":
+        column = kommune_column(source.frame)
+    return source.headers.get(column, column)
+
+
 def flag_total(
-    checker: Checker, stated: pd.Series, parts: Sequence[pd.Series], column: str, what: str
+    checker: Checker, stated: pd.Series, parts: dict[str, pd.Series], column: str
 ) -> None:
-    """A stated total that does not equal the sum of its parts."""
-    computed = sum(parts[1:], parts[0])
-    message = computed.map(lambda total: f"passer ikke med summen af {what} ({total})")
-    checker.flag(stated != computed, column, message)
+    """A stated total that does not equal the sum of its parts (`parts` maps canonical
+    column names to values). Rows where a value is itself a problem are left out."""
+    values = list(parts.values())
+    computed = sum(values[1:], values[0])
+    checkable = (stated.notna() & computed.notna()).to_numpy(dtype=bool)
+    names = " + ".join(_title(checker.source, name) for name in parts)
+    title = _title(checker.source, column)
+    message = computed.map(lambda total: f"{title} passer ikke med {names}, som giver {total}")
+    checker.flag(
+        checkable & (stated != computed).fillna(False).to_numpy(dtype=bool), column, message
+    )

@@ -9,6 +9,7 @@ converted here: values stay text until the schema parses them.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterable
@@ -134,8 +135,10 @@ def _excel_cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, dt.datetime):
         return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value).strip()
 
 

@@ -328,12 +328,6 @@ def test_national_row_goes_to_national_not_counts(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="BUG: with both Kommunekode and Kommune columns, a 'Hele landet' row with an "
-    "empty Kommunekode is rejected as 'mangler kommune' instead of going to national",
-)
 def test_national_row_with_empty_code_beside_a_kommune_column(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path,
@@ -384,13 +378,6 @@ def test_provision_without_area_outside_handicap_counts_in_socialomraadet(
     assert outcome_counts(counts, omraade="socialomraadet") == (5, 1, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: a file with Paragraf but no Område crashes with 'ValueError: Item wrong "
-    "length' as soon as one provision is in a handicap area (_with_areas duplicates rows "
-    "before the national mask is applied)",
-)
 def test_provision_without_area_counts_in_socialomraadet_and_handicap_area(
     tmp_path: Path,
 ) -> None:
@@ -552,7 +539,7 @@ BAD_INPUTS = [
         "Antal sager i alt",
         "10",
         "passer ikke",
-        "(9)",
+        "Stadfæstelse + Hjemvisning + Ændring/ophævelse, som giver 9",
         id="total-mismatch",
     ),
     bad(
@@ -563,7 +550,7 @@ BAD_INPUTS = [
         "Ændring/ophævelse",
         "4",
         "passer ikke",
-        "ændringer og ophævelser (3)",
+        "Ændring + Ophævelse, som giver 3",
         id="aendret-ophaevet-mismatch",
     ),
     bad(
@@ -595,7 +582,7 @@ BAD_INPUTS = [
         ["S1", 461, "01-03-2023", "SEL § 41", "Hjemvisning"],
         "Kommunekode",
         "461",
-        "delafgørelser",
+        "første delafgørelse har en anden kommune",
         id="case-split-over-kommuner",
     ),
 ]
@@ -685,11 +672,6 @@ def test_file_without_recognisable_header(tmp_path: Path) -> None:
     assert "ingen overskriftsrække" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the duplicate-key message describes the key with the internal column name "
-    "'kommunekode' when the user's column is 'Instans' (or 'Kommune')",
-)
 @pytest.mark.parametrize("reader", [omglib.read_counts, omglib.read_volumes])
 def test_duplicate_key_message_uses_the_users_column_titles(tmp_path: Path, reader: Reader) -> None:
     header = ["År", "Instans", "Område", "Stadfæstelse", "Hjemvisning", "Ændring/ophævelse"]
@@ -702,12 +684,6 @@ def test_duplicate_key_message_uses_the_users_column_titles(tmp_path: Path, read
     assert "samme År, Instans, Område som række 3" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a case split over kommuner (or years) is reported in the internal column "
-    "('kommunekode'/'aar') without the value, when the user's column is 'Kommune' or "
-    "'Afgørelsesdato'; the text also reads 'et andet kommune'",
-)
 @pytest.mark.parametrize(
     ("header", "second", "column", "value"),
     [
@@ -738,11 +714,6 @@ def test_split_case_names_the_users_column_and_value(
     assert "et andet kommune" not in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rows whose kommune is unknown all get code 0, so two different unknown "
-    "kommuner in the same year and area are also reported as a duplicate key",
-)
 def test_two_unknown_kommuner_are_not_a_duplicate_key(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path,
@@ -753,11 +724,6 @@ def test_two_unknown_kommuner_are_not_a_duplicate_key(tmp_path: Path) -> None:
     assert [(p.row, p.value) for p in error.problems] == [(3, "Arhus"), (4, "Odensee")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an unreadable year is taken as year 0, so the provision is also reported "
-    "as 'gælder ikke i 0'",
-)
 def test_bad_year_is_one_problem_not_also_a_provision_problem(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path, PROVISION_HEADER, [["20x3", "Aarhus", "Børnehandicap", "SEL § 41", 1, 1, 1]]
@@ -766,11 +732,6 @@ def test_bad_year_is_one_problem_not_also_a_provision_problem(tmp_path: Path) ->
     assert (problem.column, problem.value) == ("År", "20x3")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an unreadable count is taken as 0, so the stated total is also reported as "
-    "not matching the sum of the parts",
-)
 def test_bad_count_is_one_problem_not_also_a_total_problem(tmp_path: Path) -> None:
     path = write_csv(tmp_path, TOTAL_HEADER, [[2023, "Aarhus", "Socialområdet", "x", 3, 2, 10]])
     problem = only_problem(data_error(omglib.read_counts, path))
@@ -817,8 +778,7 @@ def test_many_bad_rows_are_capped_with_a_count_of_the_rest(tmp_path: Path) -> No
     assert len(summary) == 1
     assert summary[0].message.startswith(f"{rest} rækker mere")
     message = str(error)
-    assert f"{rest} rækker mere" in message
-    assert "problemer mere" in message
+    assert "... og 475 problemer mere (i alt 500)" in message
     assert len(message.splitlines()) < 30
 
 
@@ -896,12 +856,6 @@ def test_read_data_recognises_a_case_level_file(tmp_path: Path) -> None:
     assert outcome_counts(counts, kommunekode=461, omraade="socialomraadet") == (1, 1, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="BUG: a date cell in an .xlsx (the normal case in Excel) arrives as "
-    "'2023-03-01 00:00:00' and is rejected as 'er ikke en dato'",
-)
 def test_xlsx_case_file_with_real_date_cells(tmp_path: Path) -> None:
     path = write_xlsx(
         tmp_path,
