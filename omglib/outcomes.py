@@ -51,14 +51,17 @@ def collapse(partial_decisions: pd.DataFrame) -> pd.DataFrame:
         unknown = sorted(set(partial_decisions.loc[~known, "udfald"].astype(str)))
         raise ValueError(f"unknown outcomes {unknown}; expected one of {OUTCOMES}")
     outcome = partial_decisions["udfald"].astype(_OUTCOME_TYPE)
-    case_codes = pd.factorize(partial_decisions["sag_id"], sort=False)[0]
+    case_ids = partial_decisions["sag_id"].to_numpy(dtype=object)
+    case_codes, unique_cases = pd.factorize(case_ids, sort=False)
     provision_codes = pd.factorize(partial_decisions["paragraf"], sort=True)[0]
     decisive = outcome.cat.codes.to_numpy(np.int64) * (provision_codes.max(initial=0) + 1)
     decisive = decisive + provision_codes
-    best = pd.Series(decisive).groupby(case_codes).transform("min").to_numpy()
-    winners = pd.DataFrame({"case": case_codes, "row": np.arange(len(case_codes))})
-    winners = winners[decisive == best].drop_duplicates("case")
-    cases: pd.DataFrame = partial_decisions.iloc[winners["row"].to_numpy()].reset_index(drop=True)
+    best = np.full(len(unique_cases), np.iinfo(np.int64).max)
+    np.minimum.at(best, case_codes, decisive)
+    candidates = np.flatnonzero(decisive == best[case_codes])
+    first_per_case = np.unique(case_codes[candidates], return_index=True)[1]
+    winners = np.sort(candidates[first_per_case])
+    cases: pd.DataFrame = partial_decisions.iloc[winners].reset_index(drop=True)
     cases["udfald"] = cases["udfald"].astype(_OUTCOME_TYPE)
     return cases
 
