@@ -6,6 +6,7 @@ traceback only with --debug). `omg validate` lists every problem it finds.
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -25,8 +26,45 @@ EXIT_USER_ERROR = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: Click's own messages for wrong usage, in Danish.
+_USAGE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"Missing option '(.+)'\.", r"mangler tilvalget '\1'"),
+    (r"Missing argument '(.+)'\.", r"mangler argumentet '\1'"),
+    (r"No such command '(.+)'\.", r"ukendt kommando '\1'"),
+    (r"No such option: (\S+)", r"ukendt tilvalg: \1"),
+    (r"Option '(.+)' requires an argument\.", r"tilvalget '\1' skal have en værdi"),
+    (
+        r"Invalid value for '(.+)': '(.*)' is not a valid integer\.",
+        r"'\2' er ikke et helt tal (\1)",
+    ),
+    (r"Invalid value for '(.+)': '(.*)' is not one of (.+)\.", r"'\2' er ikke en af \3 (\1)"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"uventede ekstra argumenter: \1"),
+)
+
+
+def danish_usage_message(error: click.ClickException) -> str:
+    """Click's message for wrong usage, translated where we know it."""
+    message = error.format_message()
+    for pattern, danish_text in _USAGE_MESSAGES:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, danish_text, message)
+    return message
+
+
 class OmgGroup(click.Group):
-    """Turns library errors into one clear line and exit code 2."""
+    """Turns library errors and wrong usage into one Danish line and exit code 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.ClickException as error:
+            click.echo(f"Fejl: {danish_usage_message(error)} – se 'omg --help'", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        except click.exceptions.Abort:
+            click.echo("Afbrudt", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -117,3 +117,16 @@ def test_debug_shows_traceback() -> None:
         "--debug", "rates", "--kommune", "Arhus", "--area", "boernehandicap", "--year", "2023"
     )
     assert code == 2 and "Traceback" in err
+
+
+def test_wrong_usage_is_one_danish_line_with_exit_2() -> None:
+    code, _, err = run("rates", "--kommune", "707", "--area", "boernehandicap")
+    assert code == 2
+    assert err.strip() == "Fejl: mangler tilvalget '--year' – se 'omg --help'"
+    code, _, err = run("rates", "--kommune", "707", "--area", "boernehandicap", "--year", "abc")
+    assert code == 2 and "'abc' er ikke et helt tal (--year)" in err
+
+
+def test_help_exits_0() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "omgørelsesprocenter" in out
