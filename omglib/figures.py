@@ -84,7 +84,7 @@ class KeyFigures:
         lines = [
             f"**Omgørelsesprocent {danish.format_pct(row['omgoerelsesprocent'])}** "
             f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))} "
-            f"omgjort; 95 %-interval {_interval(row)}) – {self.kommune}, "
+            f"omgjort; 95 %-interval {interval_text(row)}) – {self.kommune}, "
             f"{registry.area_name(self.area).lower()} {self.year}."
         ]
         if self.national is not None:
@@ -246,7 +246,8 @@ def _volume_shares(
     return share
 
 
-def _interval(row: pd.Series) -> str:
+def interval_text(row: pd.Series) -> str:
+    """The 95 % interval of a row's omgørelsesprocent as report text."""
     return danish.format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])
 
 

@@ -39,21 +39,28 @@ def aliases() -> dict[str, Any]:
 
 
 @cache
+def _kommune_file() -> pd.DataFrame:
+    with _data_file("kommuner.csv").open(encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype={"aliaser": str}, keep_default_na=False)
+
+
+@cache
 def kommuner() -> pd.DataFrame:
     """The 98 kommuner: `kommunekode`, `kommunenavn`, `regionskode`, `region`,
     `indbyggere_ca` (approximate, used only to scale the synthetic demo data)."""
-    with _data_file("kommuner.csv").open(encoding="utf-8") as handle:
-        table = pd.read_csv(handle, dtype={"aliaser": str}, keep_default_na=False)
-    return table.rename(
-        columns={"kode": "kommunekode", "navn": "kommunenavn", "region_kode": "regionskode"}
-    ).drop(columns="aliaser")
+    return (
+        _kommune_file()
+        .rename(
+            columns={"kode": "kommunekode", "navn": "kommunenavn", "region_kode": "regionskode"}
+        )
+        .drop(columns="aliaser")
+    )
 
 
 @cache
 def _kommune_names() -> dict[str, int]:
     """Folded name or alias → kommunekode."""
-    with _data_file("kommuner.csv").open(encoding="utf-8") as handle:
-        table = pd.read_csv(handle, dtype={"aliaser": str}, keep_default_na=False)
+    table = _kommune_file()
     lookup: dict[str, int] = {}
     for code, name, extra in zip(table["kode"], table["navn"], table["aliaser"], strict=True):
         for variant in [name, *filter(None, extra.split("|"))]:
@@ -153,10 +160,15 @@ class Area:
 
 
 @cache
-def areas() -> dict[str, Area]:
-    """The areas by id (socialomraadet, boernehandicap, voksenhandicap)."""
+def _area_file() -> dict[str, dict[str, Any]]:
     with _data_file("omraader.yaml").open(encoding="utf-8") as handle:
         raw: dict[str, dict[str, Any]] = yaml.safe_load(handle)
+    return raw
+
+
+@cache
+def areas() -> dict[str, Area]:
+    """The areas by id (socialomraadet, boernehandicap, voksenhandicap)."""
     return {
         area_id: Area(
             id=area_id,
@@ -165,16 +177,14 @@ def areas() -> dict[str, Area]:
             description=spec["beskrivelse"],
             all_provisions=bool(spec["alle_paragraffer"]),
         )
-        for area_id, spec in raw.items()
+        for area_id, spec in _area_file().items()
     }
 
 
 @cache
 def _area_names() -> dict[str, str]:
-    with _data_file("omraader.yaml").open(encoding="utf-8") as handle:
-        raw: dict[str, dict[str, Any]] = yaml.safe_load(handle)
     lookup = {}
-    for area_id, spec in raw.items():
+    for area_id, spec in _area_file().items():
         for variant in [area_id, spec["navn"], spec["kort"], *spec["aliaser"]]:
             lookup[fold(variant)] = area_id
     return lookup

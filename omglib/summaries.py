@@ -9,7 +9,7 @@ import pandas as pd
 
 from omglib import danish, registry, stats
 from omglib.dataset import Dataset
-from omglib.figures import KeyFigures
+from omglib.figures import KeyFigures, interval_text
 from omglib.readers import read_cases, read_data, read_volumes
 from omglib.sources import read_source
 
@@ -84,7 +84,7 @@ def _key_figures_text(figures: KeyFigures) -> str:
         "",
         f"{'Realitetsbehandlede sager':<28}{danish.format_int(row['realitetsbehandlede']):>8}",
         f"{'Omgjort':<28}{danish.format_int(row['omgjort']):>8}  {danish.format_pct(row['omgoerelsesprocent']):>8}"
-        f"  (95 %-interval {_interval(row)})",
+        f"  (95 %-interval {interval_text(row)})",
         f"{'  heraf hjemvist':<28}{danish.format_int(row['hjemvist']):>8}  {danish.format_pct(row['hjemvisningsprocent']):>8}",
         f"{'  heraf ændret/ophævet':<28}{danish.format_int(row['aendret_ophaevet']):>8}  "
         f"{danish.format_pct(row['aendrings_ophaevelsesprocent']):>8}",
@@ -116,16 +116,12 @@ def _key_figures_text(figures: KeyFigures) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _interval(row: pd.Series) -> str:
-    return danish.format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])
-
-
 def _trend_text(trend: pd.DataFrame) -> str:
     header = f"{'År':<6}{'Sager':>7}{'Omgjort':>9}{'Procent':>10}  {'95 %-interval':<17}{'Landsniveau':>12}"
     rows = [
         f"{int(r['aar']):<6}{danish.format_int(r['realitetsbehandlede']):>7}"
         f"{danish.format_int(r['omgjort']):>9}{danish.format_pct(r['omgoerelsesprocent']):>10}  "
-        f"{_interval(r):<17}{danish.format_pct(r['landsniveau']):>12}"
+        f"{interval_text(r):<17}{danish.format_pct(r['landsniveau']):>12}"
         for _, r in trend.iterrows()
     ]
     return "\n".join([header, *rows])
@@ -166,6 +162,6 @@ def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str)
         lines.append(
             f"{int(r['kommunekode']):<6}{r['kommune']:<20}{danish.format_int(r['realitetsbehandlede']):>7}"
             f"{danish.format_int(r['omgjort']):>9}{danish.format_pct(r['omgoerelsesprocent']):>10}  "
-            f"{_interval(r):<17}{r['vurdering']}"
+            f"{interval_text(r):<17}{r['vurdering']}"
         )
     return "\n".join(lines) + "\n"
