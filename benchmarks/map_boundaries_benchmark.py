@@ -1,0 +1,175 @@
+"""Benchmark the way from a raw boundary file to prepared geometry and to a PNG map.
+
+Times, on the real DAGI file (../shared/geo/kommuner-dagi-2014.geojson beside the
+repository, or `--boundaries PATH`, or the OMG_BOUNDARIES environment variable):
+
+* importing geopandas and `omglib.geo.boundaries` (once; not part of the targets);
+* `load_boundaries` cold: an empty cache directory, so the file is read, reprojected,
+  joined, dissolved, simplified and cached;
+* `load_boundaries` warm: the same cache directory, so only the file's SHA-256 and the
+  cache are read;
+* raw file to a finished PNG, cold and warm: `omglib.geo.draw.danmarkskort` on the
+  packaged demo data when that module can be imported, else a plain geopandas `.plot()`
+  saved with matplotlib's Agg backend.
+
+Each figure is the best of `--repeats` runs (each run is printed). Targets: cold at most
+5 s, warm at most 1 s (prepared geometry). A missed target does not change the exit
+status. Run it as `python benchmarks/map_boundaries_benchmark.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+COLD_TARGET_S = 5.0
+WARM_TARGET_S = 1.0
+REAL_FILE = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "geo" / "kommuner-dagi-2014.geojson"
+)
+
+
+def main() -> int:
+    options = _arguments()
+    source = _source(options.boundaries)
+    if source is None:
+        print(f"Ingen grænsefil: hverken --boundaries, OMG_BOUNDARIES eller {REAL_FILE}.")
+        return 1
+    started = time.perf_counter()
+    boundaries = importlib.import_module("omglib.geo.boundaries")
+    print(f"boundary file: {source} ({source.stat().st_size / 1e6:.2f} MB)")
+    print(f"import geopandas + omglib.geo.boundaries: {time.perf_counter() - started:.2f} s")
+    with tempfile.TemporaryDirectory() as scratch:
+        _geometry_figures(boundaries, source, Path(scratch), options.repeats)
+        _map_figures(boundaries, source, Path(scratch), options.repeats)
+    return 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--boundaries", type=Path, help="boundary file (default: the DAGI file)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
+    return parser.parse_args()
+
+
+def _source(explicit: Path | None) -> Path | None:
+    chosen = explicit or (
+        Path(os.environ["OMG_BOUNDARIES"]) if "OMG_BOUNDARIES" in os.environ else None
+    )
+    chosen = chosen or REAL_FILE
+    return chosen if chosen.is_file() else None
+
+
+def _best(label: str, runs: int, step: Callable[[int], Any], target: float | None = None) -> Any:
+    """Run `step(i)` `runs` times; print each time and the best, against `target`."""
+    times, result = [], None
+    for run in range(runs):
+        started = time.perf_counter()
+        result = step(run)
+        times.append(time.perf_counter() - started)
+    best = min(times)
+    verdict = (
+        ""
+        if target is None
+        else f"  target <= {target:.0f} s: {'met' if best <= target else 'MISSED'}"
+    )
+    each = ", ".join(f"{t:.3f}" for t in times)
+    print(f"{label:<44} best {best:7.3f} s  (runs: {each}){verdict}")
+    return result
+
+
+def _geometry_figures(boundaries: Any, source: Path, scratch: Path, repeats: int) -> None:
+    """Raw file to prepared geometry, cold and warm, and what was reached."""
+    import geopandas as gpd
+    import shapely
+
+    _best("read raw file only (geopandas.read_file)", repeats, lambda _: gpd.read_file(source))
+    cold = _best(
+        "load_boundaries cold (empty cache)",
+        repeats,
+        lambda run: boundaries.load_boundaries(source, cache_dir=scratch / f"cold-{run}"),
+        COLD_TARGET_S,
+    )
+    warm_dir = scratch / "cold-0"
+    warm = _best(
+        "load_boundaries warm (cache)",
+        repeats,
+        lambda _: boundaries.load_boundaries(source, cache_dir=warm_dir),
+        WARM_TARGET_S,
+    )
+    assert warm.attrs["from_cache"] and not cold.attrs["from_cache"]
+    geometries = warm.geometry.to_numpy()
+    geojson = len(boundaries.boundaries_geojson(warm).encode("utf-8"))
+    print(f"kommuner: {len(warm)}; notes: {warm.attrs['notes']}")
+    print(
+        f"simplified: tolerance {warm.attrs['tolerance_m']:.0f} m, "
+        f"{int(shapely.get_num_coordinates(geometries).sum())} vertices, "
+        f"GeoJSON (EPSG:4326, 5 decimals) {geojson / 1000:.1f} kB, "
+        f"WKB (EPSG:25832) {sum(len(w) for w in shapely.to_wkb(geometries)) / 1000:.1f} kB, "
+        f"cache file {Path(warm.attrs['cache_file']).stat().st_size / 1000:.1f} kB, "
+        f"coverage valid: {bool(shapely.coverage_is_valid(geometries))}"
+    )
+
+
+def _map_figures(boundaries: Any, source: Path, scratch: Path, repeats: int) -> None:
+    """Raw file to PNG bytes, cold and warm, with omglib's map or a plain plot."""
+    render, how = _renderer()
+    print(f"map: {how}")
+    cold = _best(
+        "raw file -> PNG cold (empty cache)",
+        repeats,
+        lambda run: render(boundaries.load_boundaries(source, cache_dir=scratch / f"map-{run}")),
+    )
+    _best(
+        "raw file -> PNG warm (cache)",
+        repeats,
+        lambda _: render(boundaries.load_boundaries(source, cache_dir=scratch / "map-0")),
+    )
+    print(f"PNG size: {len(cold) / 1000:.1f} kB")
+
+
+def _renderer() -> tuple[Callable[[Any], bytes], str]:
+    """omglib's Danmarkskort when `omglib.geo.draw` imports, else a plain geopandas plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    try:
+        draw = importlib.import_module("omglib.geo.draw")
+        export = importlib.import_module("omglib.geo.export")
+    except ImportError as error:
+        return _plain_png, f"plain geopandas .plot() (omglib.geo.draw unavailable: {error})"
+    readers = importlib.import_module("omglib.readers")
+    demodata = importlib.import_module("omglib.demodata")
+    data = readers.read_data(demodata.packaged_file("afgoerelser"))
+    year = int(data.counts["aar"].max())
+
+    def omglib_png(frame: Any) -> bytes:
+        kort = draw.danmarkskort(data, "boernehandicap", year, boundaries=frame)
+        png: bytes = export.map_bytes(kort, "png")
+        return png
+
+    return omglib_png, f"omglib.geo.draw.danmarkskort (demo data, børnehandicap {year})"
+
+
+def _plain_png(frame: Any) -> bytes:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7.0, 8.5), dpi=100)
+    axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
+    frame.plot(ax=axes, column="kommunekode", cmap="viridis", edgecolor="#7f7f7f", linewidth=0.3)
+    axes.set_axis_off()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Maps of the 98 kommuner: boundaries, the tile map, and choropleth drawing."""
