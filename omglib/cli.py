@@ -167,6 +167,68 @@ def rates(
         click.echo(f"Skrev {out}")
 
 
+@main.command("map")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    help="Datafil; uden den bruges demodata.",
+)
+@click.option("--area", required=True, help="Område eller paragraf.")
+@click.option("--year", required=True, type=int, help="År.")
+@click.option(
+    "--boundaries",
+    type=click.Path(path_type=Path),
+    help="Grænsefil (GeoJSON, GeoPackage, Shapefile eller zip); ellers OMG_BOUNDARIES eller flisekortet.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["level", "change"]),
+    default="level",
+    show_default=True,
+    help="Niveau eller ændring fra året før.",
+)
+@click.option(
+    "--base-year", type=int, help="Sammenligningsår for --kind change (standard: året før)."
+)
+@click.option("--highlight", help="Fremhæv én kommune (kode eller navn).")
+@click.option(
+    "--scheme",
+    type=click.Choice(["fixed", "quantiles", "natural_breaks"]),
+    default="fixed",
+    show_default=True,
+)
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="FIL.png, .svg, .pdf eller .html"
+)
+def map_command(
+    data_path: Path | None,
+    area: str,
+    year: int,
+    boundaries: Path | None,
+    kind: str,
+    base_year: int | None,
+    highlight: str | None,
+    scheme: str,
+    out: Path,
+) -> None:
+    """Tegn Danmarkskortet for et område og år."""
+    from omglib.geo.draw import check_kind, danmarkskort
+    from omglib.geo.export import save_map
+
+    kort = danmarkskort(
+        _load_data(data_path),
+        area,
+        year,
+        boundaries=boundaries,
+        kind=check_kind(kind),
+        highlight=highlight,
+        scheme=scheme,  # type: ignore[arg-type]
+        base_year=base_year,
+    )
+    click.echo(f"Skrev {save_map(kort, out)}")
+
+
 @main.command("demo-data")
 @click.argument("outdir", type=click.Path(path_type=Path))
 def demo_data(outdir: Path) -> None:

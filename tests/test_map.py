@@ -1,0 +1,196 @@
+"""The Danmarkskort: classes, the static PNG (checked pixel by pixel), the interactive
+spec with its tooltips, highlight and change maps, offline HTML and the `omg map` command."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from matplotlib.colors import to_rgb
+from shapely.geometry import box
+
+from omglib import demodata, read_data, registry
+from omglib.cli import main
+from omglib.dataset import Dataset
+from omglib.errors import OmgError
+from omglib.geo.classify import FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL, classify_level
+from omglib.geo.draw import TOOLTIP_FIELDS, Danmarkskort, danmarkskort
+from omglib.geo.export import map_bytes
+
+AARHUS = 751
+
+
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    return read_data(demodata.packaged_file("afgoerelser"))
+
+
+def square_grid() -> gpd.GeoDataFrame:
+    """98 squares of 10 km, 10 to a row, in EPSG:25832: a stand-in for real boundaries."""
+    codes = registry.all_kommune_codes()
+    squares = [
+        box(
+            500_000 + 10_000 * (i % 10),
+            6_200_000 - 10_000 * (i // 10),
+            510_000 + 10_000 * (i % 10),
+            6_210_000 - 10_000 * (i // 10),
+        )
+        for i in range(len(codes))
+    ]
+    return gpd.GeoDataFrame({"kommunekode": codes, "geometry": squares}, crs="EPSG:25832")
+
+
+@pytest.fixture(scope="module")
+def grid() -> gpd.GeoDataFrame:
+    return square_grid()
+
+
+@pytest.fixture(scope="module")
+def level_map(demo: Dataset, grid: gpd.GeoDataFrame) -> Danmarkskort:
+    return danmarkskort(demo, "boernehandicap", 2023, boundaries=grid)
+
+
+def test_fixed_classes_follow_the_official_map() -> None:
+    rates = pd.Series([0.1, 0.2, 0.35, 0.499, 0.5, 0.9, np.nan, 0.4])
+    few = pd.Series([False] * 7 + [True])
+    none = rates.isna()
+    classes = classify_level(rates, few, none, few_label="Under 10 sager")
+    assert classes.labels.tolist() == [
+        "Under 20 %",
+        "20-30 %",
+        "30-40 %",
+        "40-50 %",
+        "50 % og derover",
+        "50 % og derover",
+        NO_CASES_LABEL,
+        "Under 10 sager",
+    ]
+    assert classes.colours.iloc[0] == SEQUENTIAL[0] and classes.colours.iloc[7] == FEW_CASES_COLOUR
+    assert [label for label, _ in classes.legend][-2:] == ["Under 10 sager", NO_CASES_LABEL]
+
+
+def test_quantile_classes_split_kommuner_evenly() -> None:
+    rates = pd.Series(np.linspace(0.1, 0.6, 100))
+    flags = pd.Series(False, index=rates.index)
+    classes = classify_level(rates, flags, flags, scheme="quantiles")
+    assert classes.labels.value_counts().max() <= 21
+
+
+def pixel_at(kort: Danmarkskort, code: int) -> tuple[float, float, float]:
+    """The colour of the saved PNG at a point inside the kommune's shape."""
+    figure = kort.figure()
+    figure.canvas.draw()
+    point = (
+        kort.frame.loc[kort.frame["kommunekode"] == code, "geometry"].iloc[0].representative_point()
+    )
+    x, y = figure.axes[0].transData.transform((point.x, point.y))
+    image = matplotlib.image.imread(io.BytesIO(map_bytes(kort, "png")), format="png")
+    row, column = round(image.shape[0] - y), round(x)
+    red, green, blue = image[row, column, :3]
+    return float(red), float(green), float(blue)
+
+
+def test_png_is_not_blank_and_colours_a_kommune_by_its_class(level_map: Danmarkskort) -> None:
+    image = matplotlib.image.imread(io.BytesIO(map_bytes(level_map, "png")), format="png")
+    distinct = np.unique(image[..., :3].reshape(-1, 3), axis=0)
+    assert len(distinct) > 20
+    colour = level_map.frame.set_index("kommunekode").loc[AARHUS, "farve"]
+    assert pixel_at(level_map, AARHUS) == pytest.approx(to_rgb(colour), abs=0.02)
+
+
+def test_interactive_spec_has_98_features_with_tooltips(level_map: Danmarkskort) -> None:
+    spec = level_map.chart().to_dict()
+    features = spec["data"]["values"]
+    assert len(features) == 98
+    assert set(TOOLTIP_FIELDS) <= set(features[0]["properties"])
+    tooltip_titles = [t["title"] for t in spec["encoding"]["tooltip"]]
+    assert tooltip_titles == list(TOOLTIP_FIELDS)
+    aarhus = next(f for f in features if f["properties"]["kommunekode"] == AARHUS)["properties"]
+    assert aarhus["Kommune"] == "Aarhus" and "%" in aarhus["Omgørelsesprocent"]
+    assert "af" in aarhus["Sager"] and aarhus["Vurdering"]
+
+
+def test_map_says_source_and_synthetic_data(level_map: Danmarkskort) -> None:
+    assert level_map.source_line.startswith("Kilde: Ankestyrelsen (afgoerelser.csv); kortgrundlag:")
+    assert level_map.notice is not None and "syntetiske" in level_map.notice
+
+
+def test_highlight_marks_one_kommune(demo: Dataset, grid: gpd.GeoDataFrame) -> None:
+    kort = danmarkskort(demo, "boernehandicap", 2023, boundaries=grid, highlight="Norddjurs")
+    assert kort.highlight == 707
+    assert "datum.properties.kommunekode == 707" in str(
+        kort.chart().to_dict()["encoding"]["strokeWidth"]
+    )
+
+
+def test_change_map_uses_diverging_classes(demo: Dataset, grid: gpd.GeoDataFrame) -> None:
+    kort = danmarkskort(demo, "socialomraadet", 2022, boundaries=grid, kind="change")
+    labels = [label for label, _ in kort.legend]
+    assert labels[0].startswith("Fald") and labels[4].startswith("Stigning")
+    assert kort.legend_title == "Ændring 2021-2022"
+    assert kort.frame["95 %-interval"].str.contains("procentpoint").any()
+
+
+def test_html_is_offline(level_map: Danmarkskort) -> None:
+    html = map_bytes(level_map, "html").decode("utf-8")
+    assert "<script src=" not in html and "<link" not in html
+    assert html.count('"kommunekode"') >= 98
+
+
+def test_svg_is_reproducible(level_map: Danmarkskort) -> None:
+    assert map_bytes(level_map, "svg") == map_bytes(level_map, "svg")
+
+
+def test_omg_map_writes_png_from_a_boundary_file(tmp_path: Path) -> None:
+    boundaries = tmp_path / "kommuner.geojson"
+    square_grid().to_crs("EPSG:4326").to_file(boundaries, driver="GeoJSON")
+    out = tmp_path / "kort.png"
+    arguments = [
+        "map",
+        "--area",
+        "voksenhandicap",
+        "--year",
+        "2024",
+        "--boundaries",
+        str(boundaries),
+    ]
+    result = CliRunner().invoke(
+        main, [*arguments, "--out", str(out)], env={"OMG_CACHE_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_omg_map_unknown_format_is_one_line(tmp_path: Path) -> None:
+    boundaries = tmp_path / "kommuner.geojson"
+    square_grid().to_crs("EPSG:4326").to_file(boundaries, driver="GeoJSON")
+    arguments = [
+        "map",
+        "--area",
+        "voksenhandicap",
+        "--year",
+        "2024",
+        "--boundaries",
+        str(boundaries),
+    ]
+    result = CliRunner().invoke(
+        main,
+        [*arguments, "--out", str(tmp_path / "kort.bmp")],
+        env={"OMG_CACHE_DIR": str(tmp_path)},
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("Fejl: Ukendt kortformat 'bmp'")
+
+
+def test_map_without_boundaries_says_what_is_missing(
+    demo: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OMG_BOUNDARIES", raising=False)
+    with pytest.raises(OmgError, match="Intet kortgrundlag"):
+        danmarkskort(demo, "boernehandicap", 2023)
