@@ -194,3 +194,18 @@ def test_map_without_boundaries_says_what_is_missing(
     monkeypatch.delenv("OMG_BOUNDARIES", raising=False)
     with pytest.raises(OmgError, match="Intet kortgrundlag"):
         danmarkskort(demo, "boernehandicap", 2023)
+
+
+def test_omg_map_broken_boundary_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "kommuner.geojson"
+    broken.write_text("{ det her er ikke GeoJSON", encoding="utf-8")
+    arguments = ["map", "--area", "voksenhandicap", "--year", "2024", "--boundaries", str(broken)]
+    result = CliRunner().invoke(
+        main,
+        [*arguments, "--out", str(tmp_path / "kort.png")],
+        env={"OMG_CACHE_DIR": str(tmp_path)},
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Fejl: ") and "kommuner.geojson" in lines[0]
+    assert not (tmp_path / "kort.png").exists()
