@@ -11,7 +11,7 @@ import matplotlib.image
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from matplotlib.colors import to_rgb
 from shapely.geometry import box
 
@@ -147,10 +147,8 @@ def test_svg_is_reproducible(level_map: Danmarkskort) -> None:
     assert map_bytes(level_map, "svg") == map_bytes(level_map, "svg")
 
 
-def test_omg_map_writes_png_from_a_boundary_file(tmp_path: Path) -> None:
-    boundaries = tmp_path / "kommuner.geojson"
-    square_grid().to_crs("EPSG:4326").to_file(boundaries, driver="GeoJSON")
-    out = tmp_path / "kort.png"
+def run_map(tmp_path: Path, boundaries: Path, out: Path) -> Result:
+    """`omg map` for voksenhandicap 2024 with a boundary file, caching inside tmp_path."""
     arguments = [
         "map",
         "--area",
@@ -160,30 +158,26 @@ def test_omg_map_writes_png_from_a_boundary_file(tmp_path: Path) -> None:
         "--boundaries",
         str(boundaries),
     ]
-    result = CliRunner().invoke(
+    return CliRunner().invoke(
         main, [*arguments, "--out", str(out)], env={"OMG_CACHE_DIR": str(tmp_path)}
     )
+
+
+def grid_file(tmp_path: Path) -> Path:
+    path = tmp_path / "kommuner.geojson"
+    square_grid().to_crs("EPSG:4326").to_file(path, driver="GeoJSON")
+    return path
+
+
+def test_omg_map_writes_png_from_a_boundary_file(tmp_path: Path) -> None:
+    out = tmp_path / "kort.png"
+    result = run_map(tmp_path, grid_file(tmp_path), out)
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
 def test_omg_map_unknown_format_is_one_line(tmp_path: Path) -> None:
-    boundaries = tmp_path / "kommuner.geojson"
-    square_grid().to_crs("EPSG:4326").to_file(boundaries, driver="GeoJSON")
-    arguments = [
-        "map",
-        "--area",
-        "voksenhandicap",
-        "--year",
-        "2024",
-        "--boundaries",
-        str(boundaries),
-    ]
-    result = CliRunner().invoke(
-        main,
-        [*arguments, "--out", str(tmp_path / "kort.bmp")],
-        env={"OMG_CACHE_DIR": str(tmp_path)},
-    )
+    result = run_map(tmp_path, grid_file(tmp_path), tmp_path / "kort.bmp")
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("Fejl: Ukendt kortformat 'bmp'")
 
@@ -199,12 +193,7 @@ def test_map_without_boundaries_says_what_is_missing(
 def test_omg_map_broken_boundary_file_is_one_line_exit_2(tmp_path: Path) -> None:
     broken = tmp_path / "kommuner.geojson"
     broken.write_text("{ det her er ikke GeoJSON", encoding="utf-8")
-    arguments = ["map", "--area", "voksenhandicap", "--year", "2024", "--boundaries", str(broken)]
-    result = CliRunner().invoke(
-        main,
-        [*arguments, "--out", str(tmp_path / "kort.png")],
-        env={"OMG_CACHE_DIR": str(tmp_path)},
-    )
+    result = run_map(tmp_path, broken, tmp_path / "kort.png")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Fejl: ") and "kommuner.geojson" in lines[0]
