@@ -18,7 +18,6 @@ from shapely.geometry import box
 from omglib import demodata, read_data, registry
 from omglib.cli import main
 from omglib.dataset import Dataset
-from omglib.errors import OmgError
 from omglib.geo.classify import FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL, classify_level
 from omglib.geo.draw import TOOLTIP_FIELDS, Danmarkskort, danmarkskort
 from omglib.geo.export import map_bytes
@@ -182,12 +181,17 @@ def test_omg_map_unknown_format_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().startswith("Fejl: Ukendt kortformat 'bmp'")
 
 
-def test_map_without_boundaries_says_what_is_missing(
+def test_map_without_boundaries_draws_the_tile_map(
     demo: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OMG_BOUNDARIES", raising=False)
-    with pytest.raises(OmgError, match="Intet kortgrundlag"):
-        danmarkskort(demo, "boernehandicap", 2023)
+    kort = danmarkskort(demo, "boernehandicap", 2023)
+    assert len(kort.frame) == 98 and kort.inset is None
+    assert kort.source_line.endswith(
+        "kortgrundlag: omglibs flisekort (én lige stor flise pr. kommune)"
+    )
+    colour = kort.frame.set_index("kommunekode").loc[AARHUS, "farve"]
+    assert pixel_at(kort, AARHUS) == pytest.approx(to_rgb(colour), abs=0.02)
 
 
 def test_omg_map_broken_boundary_file_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -27,12 +27,14 @@ from omglib.dataset import Dataset
 from omglib.errors import OmgError
 from omglib.figures import interval_text, kommune_table
 from omglib.geo.classify import NO_CASES_LABEL, Classes, Scheme, classify_change, classify_level
+from omglib.geo.tiles import tile_map
 
 Kind = Literal["level", "change"]
 BORNHOLM = 400
 #: Where Bornholm is moved on a geographic map (metres, EPSG:25832): into a framed inset
 #: north-east of Zealand, so the map keeps a sensible aspect ratio.
 BORNHOLM_OFFSET = (-95_000.0, 160_000.0)
+TILE_SOURCE = "omglibs flisekort (én lige stor flise pr. kommune)"
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def danmarkskort(
 ) -> Danmarkskort:
     """The map of one area and year: the level of the omgørelsesprocent, or its change
     from `base_year` (default the year before). `boundaries` is a GeoDataFrame from
-    `load_boundaries`, a path, or else the OMG_BOUNDARIES environment variable."""
+    `load_boundaries`, a path, or else the OMG_BOUNDARIES environment variable; without
+    any of them the embedded tile map is drawn."""
     area = registry.resolve_area(area)
     geometry, map_source = _geometry(boundaries)
     table = kommune_table(data, area, year)
@@ -179,7 +182,7 @@ def danmarkskort(
         legend_title = f"Ændring {base}-{year}"
         title = f"Ændring i omgørelsesprocent, {registry.area_name(area).lower()} {base}-{year}"
     frame = _join(geometry, shown, classes)
-    frame, inset = _place_bornholm(frame)
+    frame, inset = _place_bornholm(frame) if map_source != TILE_SOURCE else (frame, None)
     return Danmarkskort(
         frame=frame,
         legend=classes.legend,
@@ -201,9 +204,7 @@ def _geometry(boundaries: gpd.GeoDataFrame | str | Path | None) -> tuple[gpd.Geo
 
         loaded = load_boundaries(path)
         return loaded, Path(path).name
-    raise OmgError(
-        "Intet kortgrundlag: angiv en grænsefil med --boundaries eller miljøvariablen OMG_BOUNDARIES"
-    )
+    return tile_map(), TILE_SOURCE
 
 
 def _reindexed(values: pd.DataFrame, geometry: gpd.GeoDataFrame) -> pd.DataFrame:
