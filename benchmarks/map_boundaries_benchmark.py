@@ -9,11 +9,11 @@ repository, or `--boundaries PATH`, or the OMG_BOUNDARIES environment variable):
 * `load_boundaries` warm: the same cache directory, so only the file's SHA-256 and the
   cache are read;
 * raw file to a finished PNG, cold and warm: `omglib.geo.draw.danmarkskort` on the
-  packaged demo data when that module can be imported, else a plain geopandas `.plot()`
-  saved with matplotlib's Agg backend.
+  packaged demo data;
+* the embedded tile map to a PNG, for comparison (no boundary file involved).
 
 Each figure is the best of `--repeats` runs (each run is printed). Targets: cold at most
-5 s, warm at most 1 s (prepared geometry). A missed target does not change the exit
+5 s, warm at most 1 s (prepared geometry and finished PNG). A missed target does not change the exit
 status. Run it as `python benchmarks/map_boundaries_benchmark.py`.
 """
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
 import os
 import sys
 import tempfile
@@ -120,55 +119,42 @@ def _geometry_figures(boundaries: Any, source: Path, scratch: Path, repeats: int
 
 
 def _map_figures(boundaries: Any, source: Path, scratch: Path, repeats: int) -> None:
-    """Raw file to PNG bytes, cold and warm, with omglib's map or a plain plot."""
+    """Raw file to PNG bytes, cold and warm, and the embedded tile map for comparison."""
     render, how = _renderer()
     print(f"map: {how}")
     cold = _best(
         "raw file -> PNG cold (empty cache)",
         repeats,
         lambda run: render(boundaries.load_boundaries(source, cache_dir=scratch / f"map-{run}")),
+        COLD_TARGET_S,
     )
     _best(
         "raw file -> PNG warm (cache)",
         repeats,
         lambda _: render(boundaries.load_boundaries(source, cache_dir=scratch / "map-0")),
+        WARM_TARGET_S,
     )
-    print(f"PNG size: {len(cold) / 1000:.1f} kB")
+    tiles = _best("tile map -> PNG (no boundary file)", repeats, lambda _: render(None))
+    print(f"PNG size: geographic {len(cold) / 1000:.1f} kB, tile map {len(tiles) / 1000:.1f} kB")
 
 
 def _renderer() -> tuple[Callable[[Any], bytes], str]:
-    """omglib's Danmarkskort when `omglib.geo.draw` imports, else a plain geopandas plot."""
+    """omglib's Danmarkskort on the packaged demo data; `None` draws the tile map."""
     import matplotlib
 
     matplotlib.use("Agg")
-    try:
-        draw = importlib.import_module("omglib.geo.draw")
-        export = importlib.import_module("omglib.geo.export")
-    except ImportError as error:
-        return _plain_png, f"plain geopandas .plot() (omglib.geo.draw unavailable: {error})"
-    readers = importlib.import_module("omglib.readers")
-    demodata = importlib.import_module("omglib.demodata")
-    data = readers.read_data(demodata.packaged_file("afgoerelser"))
+    from omglib import demodata, read_data
+    from omglib.geo.draw import danmarkskort
+    from omglib.geo.export import map_bytes
+
+    data = read_data(demodata.packaged_file("afgoerelser"))
     year = int(data.counts["aar"].max())
 
     def omglib_png(frame: Any) -> bytes:
-        kort = draw.danmarkskort(data, "boernehandicap", year, boundaries=frame)
-        png: bytes = export.map_bytes(kort, "png")
-        return png
+        kort = danmarkskort(data, "boernehandicap", year, boundaries=frame, tiles=frame is None)
+        return map_bytes(kort, "png")
 
     return omglib_png, f"omglib.geo.draw.danmarkskort (demo data, børnehandicap {year})"
-
-
-def _plain_png(frame: Any) -> bytes:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(7.0, 8.5), dpi=100)
-    axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
-    frame.plot(ax=axes, column="kommunekode", cmap="viridis", edgecolor="#7f7f7f", linewidth=0.3)
-    axes.set_axis_off()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 if __name__ == "__main__":

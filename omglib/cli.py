@@ -182,6 +182,11 @@ def rates(
     help="Grænsefil (GeoJSON, GeoPackage, Shapefile eller zip); ellers OMG_BOUNDARIES eller flisekortet.",
 )
 @click.option(
+    "--tiles",
+    is_flag=True,
+    help="Tegn flisekortet (én lige stor flise pr. kommune), også når OMG_BOUNDARIES er sat.",
+)
+@click.option(
     "--kind",
     type=click.Choice(["level", "change"]),
     default="level",
@@ -206,6 +211,7 @@ def map_command(
     area: str,
     year: int,
     boundaries: Path | None,
+    tiles: bool,
     kind: str,
     base_year: int | None,
     highlight: str | None,
@@ -225,6 +231,7 @@ def map_command(
         highlight=highlight,
         scheme=scheme,  # type: ignore[arg-type]
         base_year=base_year,
+        tiles=tiles,
     )
     click.echo(f"Skrev {save_map(kort, out)}")
 

@@ -18,7 +18,13 @@ from shapely.geometry import box
 from omglib import demodata, read_data, registry
 from omglib.cli import main
 from omglib.dataset import Dataset
-from omglib.geo.classify import FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL, classify_level
+from omglib.geo.classify import (
+    FEW_CASES_COLOUR,
+    NO_CASES_LABEL,
+    SEQUENTIAL,
+    classify_change,
+    classify_level,
+)
 from omglib.geo.draw import TOOLTIP_FIELDS, Danmarkskort, danmarkskort
 from omglib.geo.export import map_bytes
 
@@ -146,7 +152,7 @@ def test_svg_is_reproducible(level_map: Danmarkskort) -> None:
     assert map_bytes(level_map, "svg") == map_bytes(level_map, "svg")
 
 
-def run_map(tmp_path: Path, boundaries: Path, out: Path) -> Result:
+def run_map(tmp_path: Path, boundaries: Path, out: Path, *extra: str) -> Result:
     """`omg map` for voksenhandicap 2024 with a boundary file, caching inside tmp_path."""
     arguments = [
         "map",
@@ -156,6 +162,7 @@ def run_map(tmp_path: Path, boundaries: Path, out: Path) -> Result:
         "2024",
         "--boundaries",
         str(boundaries),
+        *extra,
     ]
     return CliRunner().invoke(
         main, [*arguments, "--out", str(out)], env={"OMG_CACHE_DIR": str(tmp_path)}
@@ -202,3 +209,42 @@ def test_omg_map_broken_boundary_file_is_one_line_exit_2(tmp_path: Path) -> None
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Fejl: ") and "kommuner.geojson" in lines[0]
     assert not (tmp_path / "kort.png").exists()
+
+
+def test_tiles_option_draws_the_tile_map_even_with_omg_boundaries_set(
+    demo: Dataset, tmp_path: Path
+) -> None:
+    out = tmp_path / "fliser.png"
+    env = {"OMG_CACHE_DIR": str(tmp_path), "OMG_BOUNDARIES": str(grid_file(tmp_path))}
+    arguments = ["map", "--area", "boernehandicap", "--year", "2023", "--tiles"]
+    result = CliRunner().invoke(main, [*arguments, "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+    geographic = danmarkskort(demo, "boernehandicap", 2023, boundaries=grid_file(tmp_path))
+    tiles = danmarkskort(demo, "boernehandicap", 2023, tiles=True)
+    assert "kortgrundlag: kommuner.geojson" in geographic.source_line
+    assert "flisekort" in tiles.source_line
+    assert tiles.frame.geometry.area.round().nunique() == 1
+
+
+def test_tiles_and_a_boundary_file_together_is_one_line(tmp_path: Path) -> None:
+    result = run_map(tmp_path, grid_file(tmp_path), tmp_path / "kort.png", "--tiles")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Fejl: Vælg enten en grænsefil eller flisekortet, ikke begge."
+
+
+@pytest.mark.parametrize("kind", ["level", "change"])
+def test_every_legend_class_has_its_own_colour(demo: Dataset, kind: str) -> None:
+    """ "Ingen sager" and "Under 10 sager" must not look like a rate class on either map."""
+    rates = pd.Series([0.1, 0.25, 0.35, 0.45, 0.6, 0.0, np.nan])
+    few = pd.Series([False] * 5 + [True, False])
+    none = pd.Series([False] * 6 + [True])
+    if kind == "level":
+        legend = classify_level(rates, few, none, few_label="Under 10 sager").legend
+    else:
+        legend = classify_change(rates - 0.3, few, none, few_label="Under 10 sager").legend
+    colours = [to_rgb(colour) for _, colour in legend]
+    assert len(legend) == 7
+    for i, first in enumerate(colours):
+        for second in colours[i + 1 :]:
+            assert max(abs(a - b) for a, b in zip(first, second, strict=True)) > 0.1

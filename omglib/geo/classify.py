@@ -24,8 +24,10 @@ Scheme = Literal["fixed", "quantiles", "natural_breaks"]
 SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 #: ColorBrewer PuOr (5 classes), colour-blind safe; orange = fall, purple = rise.
 DIVERGING = ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99")
-NO_CASES_COLOUR = "#ffffff"
-FEW_CASES_COLOUR = "#bdbdbd"
+#: Greys outside both palettes, so neither special class can be read as a rate class
+#: (the change map's middle class is near-white, so "no cases" must not be white).
+NO_CASES_COLOUR = "#737373"
+FEW_CASES_COLOUR = "#cccccc"
 NO_CASES_LABEL = "Ingen sager"
 
 FIXED_BREAKS = (0.2, 0.3, 0.4, 0.5)

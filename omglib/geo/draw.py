@@ -58,7 +58,7 @@ class Danmarkskort:
         self.frame.plot(ax=axes, color=self.frame["farve"], edgecolor="#7f7f7f", linewidth=0.3)
         no_cases = self.frame[self.frame["klasse"] == NO_CASES_LABEL]
         if len(no_cases):
-            no_cases.plot(ax=axes, facecolor="none", edgecolor="#9e9e9e", hatch="////", linewidth=0)
+            no_cases.plot(ax=axes, facecolor="none", edgecolor="#d9d9d9", hatch="////", linewidth=0)
         if self.highlight is not None:
             chosen = self.frame[self.frame["kommunekode"] == self.highlight]
             chosen.boundary.plot(ax=axes, color="#000000", linewidth=2.0)
@@ -152,13 +152,17 @@ def danmarkskort(
     highlight: int | str | None = None,
     scheme: Scheme = "fixed",
     base_year: int | None = None,
+    tiles: bool = False,
 ) -> Danmarkskort:
     """The map of one area and year: the level of the omgørelsesprocent, or its change
     from `base_year` (default the year before). `boundaries` is a GeoDataFrame from
     `load_boundaries`, a path, or else the OMG_BOUNDARIES environment variable; without
-    any of them the embedded tile map is drawn."""
+    any of them, or with `tiles=True`, the embedded tile map is drawn (every kommune
+    equally large, so the small ones around Copenhagen can be read too)."""
     area = registry.resolve_area(area)
-    geometry, map_source = _geometry(boundaries)
+    if tiles and boundaries is not None:
+        raise OmgError("Vælg enten en grænsefil eller flisekortet, ikke begge.")
+    geometry, map_source = (tile_map(), TILE_SOURCE) if tiles else _geometry(boundaries)
     table = kommune_table(data, area, year)
     few_label = f"Under {stats.DEFAULT_MIN_CASES} sager"
     if kind == "level":
