@@ -1,0 +1,91 @@
+"""Values that display themselves in JupyterLab and in the rendered reports.
+
+A report notebook's cell returns one of these and the rest follows: JupyterLab shows it
+(Markdown, an HTML table, an altair chart), and the report template renders it without
+the code. Figures travel under their own MIME type, `FIGURE_MIME`, carrying the
+Vega-Lite spec, a one-sentence Danish description and the numbers behind the figure, so
+the HTML report can draw them interactively, the PDF statically, and both give readers
+who cannot see the chart the same information.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+FIGURE_MIME = "application/vnd.omg.figure+json"
+
+
+class Markdown(str):
+    """Report text in Markdown; a plain `str` everywhere else."""
+
+    __slots__ = ()
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+class Html(str):
+    """A fragment of report HTML; a plain `str` everywhere else."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def table_html(frame: pd.DataFrame, caption: str | None = None) -> Html:
+    """A table of already formatted values (Danish numbers as text) as plain, accessible
+    HTML: column headers as `<th scope="col">`, no index, no styling ids, so the same
+    frame always gives the same bytes."""
+    head = "".join(f'<th scope="col">{_escape(column)}</th>' for column in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_escape(value)}</td>" for value in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    title = f"<caption>{_escape(caption)}</caption>" if caption else ""
+    return Html(
+        f'<table class="omg-table">{title}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _escape(value: Any) -> str:
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with what it shows in words and the numbers behind it.
+
+    `table` holds the figure's numbers as the reader should see them (Danish column
+    names, formatted values); `description` is one Danish sentence for screen readers
+    and for anyone skimming."""
+
+    chart: alt.TopLevelMixin
+    description: str
+    table: pd.DataFrame
+
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite spec, with the data inlined."""
+        spec: dict[str, Any] = self.chart.to_dict()
+        return spec
+
+    def payload(self) -> dict[str, Any]:
+        """What the report template needs to draw the figure."""
+        return {
+            "spec": self.spec(),
+            "description": self.description,
+            "table_html": str(table_html(self.table)),
+        }
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        rendered = self.chart._repr_mimebundle_(include, exclude)
+        bundle = dict(rendered[0] if isinstance(rendered, tuple) else rendered or {})
+        bundle[FIGURE_MIME] = self.payload()
+        bundle["text/plain"] = self.description
+        return bundle

@@ -1,0 +1,146 @@
+"""An executed report notebook to HTML (interactive, offline) and to PDF (static).
+
+nbconvert renders the page with omglib's own template (no code, no prompts, no CDN, the
+Vega JavaScript once per page, `lang="da"`); weasyprint prints the static variant of the
+same page to an A4 PDF with page numbers and the report's title as running header, so no
+browser is needed. Figures come as `omglib.display.FIGURE_MIME` outputs: an interactive
+Vega-Lite chart in the HTML, a vector SVG drawn by vl-convert in the PDF, both with the
+figure's description and the numbers behind it.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import vl_convert
+from nbconvert.exporters import HTMLExporter
+from traitlets.config import Config
+from nbconvert.preprocessors import Preprocessor
+
+from omglib import __version__
+from omglib.display import FIGURE_MIME
+
+TEMPLATES = Path(str(files("omglib.reports") / "templates"))
+LOCALE = "da-DK"
+
+#: Draws every figure on the page once the Vega bundle has loaded; a figure that fails
+#: says so in the page and in the console (where the browser tests look).
+EMBED_SNIPPET = """
+const formatLocale = %s;
+for (const node of document.querySelectorAll("script.omg-spec")) {
+  const target = node.previousElementSibling;
+  vegaEmbed(target, JSON.parse(node.textContent), {
+    actions: false, renderer: "svg", formatLocale: formatLocale
+  }).catch((error) => {
+    target.textContent = "Figuren kunne ikke tegnes: " + error;
+    console.error(error);
+  });
+}
+"""
+
+
+@functools.cache
+def vega_script() -> str:
+    """Vega, Vega-Lite and Vega-Embed bundled with the snippet that draws the figures."""
+    locale = json.dumps(vl_convert.get_format_locale(LOCALE))
+    script: str = vl_convert.javascript_bundle(snippet=EMBED_SNIPPET % locale)
+    return script.replace("</script", "<\\/script")
+
+
+@functools.cache
+def stylesheet() -> str:
+    return (TEMPLATES / "omg" / "omg.css").read_text(encoding="utf-8")
+
+
+class FigurePreprocessor(Preprocessor):  # type: ignore[misc]
+    """Turns each figure output into its page markup: interactive or static."""
+
+    def __init__(self, static: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.static = static
+
+    def preprocess_cell(
+        self, cell: nbformat.NotebookNode, resources: dict[str, Any], index: int
+    ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
+        for output in cell.get("outputs", []):
+            figure = output.get("data", {}).get(FIGURE_MIME)
+            if figure is not None:
+                figure["html"] = figure_html(figure, self.static)
+                resources["omg"]["has_figures"] = True
+        return cell, resources
+
+
+def figure_html(figure: dict[str, Any], static: bool) -> str:
+    """A figure's markup: the chart, its description as caption, its numbers as a table."""
+    description = html.escape(figure["description"])
+    if static:
+        chart = vl_convert.vegalite_to_svg(figure["spec"], format_locale=LOCALE)
+        drawing = f'<div class="omg-chart" role="img" aria-label="{description}">{chart}</div>'
+        numbers = figure["table_html"]
+    else:
+        spec = json.dumps(figure["spec"], ensure_ascii=False, separators=(",", ":"))
+        safe_spec = spec.replace("</", "<\\/")
+        drawing = (
+            f'<div class="omg-chart" role="img" aria-label="{description}"></div>'
+            f'<script type="application/json" class="omg-spec">{safe_spec}</script>'
+        )
+        numbers = f"<details><summary>Tallene bag figuren</summary>{figure['table_html']}</details>"
+    return (
+        f'<figure class="omg-figure">{drawing}<figcaption>{description}</figcaption>'
+        f"{numbers}</figure>"
+    )
+
+
+def _exporter() -> HTMLExporter:
+    priority = [FIGURE_MIME, "text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain"]
+    return HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": priority}}),
+        template_name="omg",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+
+
+@functools.cache
+def _exporters() -> dict[bool, HTMLExporter]:
+    """One configured exporter per variant, built once per process (template loading is
+    the slow part of nbconvert)."""
+    return {static: _exporter() for static in (False, True)}
+
+
+def render_html(notebook: nbformat.NotebookNode, title: str, static: bool = False) -> str:
+    """The report page of an executed notebook: interactive, or static for print."""
+    resources: dict[str, Any] = {
+        "omg": {
+            "title": title,
+            "css": stylesheet(),
+            "version": __version__,
+            "figure_mime": FIGURE_MIME,
+            "has_figures": False,
+        }
+    }
+    prepared, resources = FigurePreprocessor(static).preprocess(
+        nbformat.from_dict(json.loads(json.dumps(notebook))), resources
+    )
+    if resources["omg"]["has_figures"] and not static:
+        resources["omg"]["script"] = vega_script()
+    page, _ = _exporters()[static].from_notebook_node(prepared, resources=resources)
+    return str(page)
+
+
+def render_pdf(notebook: nbformat.NotebookNode, title: str) -> bytes:
+    """The report as an A4 PDF (static figures), with title and language set."""
+    import weasyprint
+
+    page = render_html(notebook, title, static=True)
+    pdf: bytes = weasyprint.HTML(string=page).write_pdf()
+    return pdf
