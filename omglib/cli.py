@@ -6,6 +6,7 @@ traceback only with --debug). `omg validate` lists every problem it finds.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import traceback
@@ -23,6 +24,7 @@ from omglib.output import write_text_atomic
 from omglib.readers import Volumes, read_data, read_volumes
 
 EXIT_USER_ERROR = 2
+EXIT_BATCH_FAILED = 1
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -234,6 +236,82 @@ def map_command(
         tiles=tiles,
     )
     click.echo(f"Skrev {save_map(kort, out)}")
+
+
+@main.command("reports")
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path),
+    help="Navngivet parametersæt (YAML, se params/); tilvalg herunder går forud.",
+)
+@click.option(
+    "--notebook",
+    type=click.Choice(["kommunerapport", "udvalgsbriefing", "danmarkskort"]),
+    help="Rapporttype (standard: kommunerapport).",
+)
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    help="Datafil; uden den bruges demodata.",
+)
+@click.option(
+    "--volumes", "volumes_path", type=click.Path(path_type=Path), help="Kommunens egne tal."
+)
+@click.option("--boundaries", type=click.Path(path_type=Path), help="Grænsefil til Danmarkskortet.")
+@click.option(
+    "--kommune", multiple=True, help="Kommuner (navn eller kode, kommasepareret) eller 'all'."
+)
+@click.option("--area", multiple=True, help="Områder eller paragraffer, eller 'all'.")
+@click.option("--year", multiple=True, help="År, eller 'all'.")
+@click.option("--format", "formats", help="html, pdf eller html,pdf (standard: html).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Parallelle processer (standard: alle kerner)."
+)
+@click.option("--force", is_flag=True, help="Lav også rapporter, hvis inddata er uændrede.")
+@click.option(
+    "--engine",
+    type=click.Choice(["warm", "papermill"]),
+    default="warm",
+    show_default=True,
+    help="warm: én kerne pr. proces genbruges; papermill: ny kerne pr. rapport.",
+)
+def reports_command(
+    params_file: Path | None,
+    out: Path,
+    jobs: int | None,
+    force: bool,
+    engine: str,
+    **options: Any,
+) -> None:
+    """Lav rapporter (HTML/PDF) for kommuner, områder og år. Afslutter med kode 1, hvis
+    en rapport fejlede (de øvrige laves stadig)."""
+    from omglib.reports.batch import LocalExecutor, run_batch
+    from omglib.reports.parameters import build_request, read_parameter_file
+
+    chosen = read_parameter_file(params_file) if params_file else {}
+    given = {
+        "notebook": options["notebook"],
+        "data": options["data_path"],
+        "volumes": options["volumes_path"],
+        "boundaries": options["boundaries"],
+        "kommune": list(options["kommune"]) or None,
+        "area": list(options["area"]) or None,
+        "year": list(options["year"]) or None,
+        "format": options["formats"],
+    }
+    chosen.update({key: value for key, value in given.items() if value is not None})
+    source = str(params_file) if params_file else "kommandolinjen"
+    request = build_request(chosen, source, _load_data)
+    executor = LocalExecutor(jobs or os.cpu_count() or 1)
+    summary = run_batch(request, out, executor, engine=engine, force=force)
+    for line in summary.lines():
+        click.echo(line, err=bool(summary.failed))
+    click.echo(f"Rapporterne ligger i {out.resolve()} (oversigt: {out / 'manifest.json'})")
+    if summary.failed:
+        sys.exit(EXIT_BATCH_FAILED)
 
 
 @main.command("demo-data")

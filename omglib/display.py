@@ -11,10 +11,12 @@ who cannot see the chart the same information.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FIGURE_MIME = "application/vnd.omg.figure+json"
 
@@ -89,3 +91,11 @@ class Figure:
         bundle[FIGURE_MIME] = self.payload()
         bundle["text/plain"] = self.description
         return bundle
+
+
+def danish_style(frame: pd.DataFrame, precision: int = 1) -> Any:
+    """A pandas Styler that shows numbers the Danish way (1.234,5) and no index, for
+    tables in JupyterLab; the frame itself is left as it is."""
+    return frame.style.format(decimal=",", thousands=".", precision=precision, na_rep="–").hide(
+        axis="index"
+    )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from omglib import danish, registry, stats
 from omglib.dataset import Dataset, select_area
+from omglib.display import Markdown
 from omglib.errors import OmgError
 from omglib.outcomes import add_rates
 from omglib.readers import Volumes
@@ -78,7 +79,26 @@ class KeyFigures:
     def few_cases(self) -> bool:
         return bool(stats.few_cases(np.array([self.current["realitetsbehandlede"]]))[0])
 
-    def headline(self) -> str:
+    def volume_lines(self) -> list[str]:
+        """The kommune's own totals as sentences: decisions, share appealed, share of all
+        decisions overturned, complaints received (empty without volumes)."""
+        volumes = self.volumes
+        if volumes is None:
+            return []
+        lines = [
+            f"Kommunens afgørelser i alt: {danish.format_int(volumes['afgoerelser_i_alt'])}",
+            f"Andel påklaget til Ankestyrelsen: {danish.format_pct(volumes['andel_paaklaget'])} "
+            f"({danish.format_int(volumes['sager_i_ankestyrelsen'])} sager)",
+            "Andel af alle afgørelser der blev omgjort: "
+            f"{danish.format_pct(volumes['andel_omgjort_af_alle'], decimals=2)}",
+        ]
+        if "klager_modtaget" in volumes.index:
+            lines.append(
+                f"Klager modtaget i kommunen: {danish.format_int(volumes['klager_modtaget'])}"
+            )
+        return lines
+
+    def headline(self) -> Markdown:
         """The report's first sentence as Markdown, with counts and interval."""
         row = self.current
         lines = [
@@ -98,7 +118,7 @@ class KeyFigures:
             lines.append(f"Bemærk: tallet hviler på under {stats.DEFAULT_MIN_CASES} sager.")
         if self.synthetic:
             lines.append(danish.SYNTHETIC_NOTICE)
-        return "  \n".join(lines)
+        return Markdown("  \n".join(lines))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for JSON output."""

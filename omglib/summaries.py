@@ -112,7 +112,7 @@ def _key_figures_text(figures: KeyFigures) -> str:
     if figures.change is not None:
         lines.append(f"Fra {figures.year - 1} til {figures.year}: {figures.change.verdict}")
     if figures.volumes is not None:
-        lines += ["", *_volume_text(figures.volumes)]
+        lines += ["", *figures.volume_lines()]
     return "\n".join(lines) + "\n"
 
 
@@ -125,18 +125,6 @@ def _trend_text(trend: pd.DataFrame) -> str:
         for _, r in trend.iterrows()
     ]
     return "\n".join([header, *rows])
-
-
-def _volume_text(volumes: pd.Series) -> list[str]:
-    lines = [
-        f"Kommunens afgørelser i alt: {danish.format_int(volumes['afgoerelser_i_alt'])}",
-        f"Andel påklaget til Ankestyrelsen: {danish.format_pct(volumes['andel_paaklaget'])} "
-        f"({danish.format_int(volumes['sager_i_ankestyrelsen'])} sager)",
-        f"Andel af alle afgørelser der blev omgjort: {danish.format_pct(volumes['andel_omgjort_af_alle'], decimals=2)}",
-    ]
-    if "klager_modtaget" in volumes.index:
-        lines.append(f"Klager modtaget i kommunen: {danish.format_int(volumes['klager_modtaget'])}")
-    return lines
 
 
 def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str) -> str:

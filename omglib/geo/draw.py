@@ -24,6 +24,7 @@ from shapely import affinity
 
 from omglib import danish, registry, stats
 from omglib.dataset import Dataset
+from omglib.display import Figure as ReportFigure
 from omglib.errors import OmgError
 from omglib.figures import interval_text, kommune_table
 from omglib.geo.classify import NO_CASES_LABEL, Classes, Scheme, classify_change, classify_level
@@ -129,8 +130,29 @@ class Danmarkskort:
         )
         return chart
 
+    def description(self) -> str:
+        """The map in one Danish sentence, for screen readers and the report caption."""
+        counts = self.frame["klasse"].value_counts()
+        classes = "; ".join(
+            f"{label}: {danish.format_int(int(counts.get(label, 0)))}" for label, _ in self.legend
+        )
+        chosen = ""
+        if self.highlight is not None:
+            row = self.frame[self.frame["kommunekode"] == self.highlight].iloc[0]
+            chosen = f" {row['Kommune']} er fremhævet ({row['klasse']})."
+        return f"{self.title}: antal kommuner i hver klasse – {classes}.{chosen}"
+
+    def table(self) -> pd.DataFrame:
+        """The numbers behind the map, one row per kommune, as shown in the tooltips."""
+        ordered = self.frame.sort_values("kommunekode")
+        return pd.DataFrame(ordered[list(TOOLTIP_FIELDS)]).reset_index(drop=True)
+
+    def as_figure(self) -> ReportFigure:
+        """The interactive map as a report figure, with its description and numbers."""
+        return ReportFigure(self.chart(), self.description(), self.table())
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
-        return self.chart()._repr_mimebundle_(include, exclude)
+        return self.as_figure()._repr_mimebundle_(include, exclude)
 
 
 TOOLTIP_FIELDS = (

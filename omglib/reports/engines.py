@@ -67,7 +67,8 @@ class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
             log=papermill.log.logger,
         )
         try:
-            return client.execute()
+            executed: nbformat.NotebookNode = client.execute()
+            return executed
         finally:
             if client.kc is not None:
                 client.kc.stop_channels()
@@ -76,7 +77,7 @@ class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
     def _kernel(cls, kernel_name: str) -> AsyncKernelManager:
         manager = cls.kernels.get(kernel_name)
         if manager is None or (manager.has_kernel and not run_sync(manager.is_alive)()):
-            manager = AsyncKernelManager(kernel_name=kernel_name)
+            manager = AsyncKernelManager(kernel_name=kernel_name, transport="ipc")
             cls.kernels[kernel_name] = manager
         return manager
 

@@ -15,19 +15,19 @@ import html
 import json
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import nbformat
 import vl_convert
 from nbconvert.exporters import HTMLExporter
-from traitlets.config import Config
 from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
 
 from omglib import __version__
 from omglib.display import FIGURE_MIME
 
 TEMPLATES = Path(str(files("omglib.reports") / "templates"))
-LOCALE = "da-DK"
+LOCALE: Final = "da-DK"
 
 #: Draws every figure on the page once the Vega bundle has loaded; a figure that fails
 #: says so in the page and in the console (where the browser tests look).
@@ -58,7 +58,7 @@ def stylesheet() -> str:
     return (TEMPLATES / "omg" / "omg.css").read_text(encoding="utf-8")
 
 
-class FigurePreprocessor(Preprocessor):  # type: ignore[misc]
+class FigurePreprocessor(Preprocessor):
     """Turns each figure output into its page markup: interactive or static."""
 
     def __init__(self, static: bool, **kwargs: Any) -> None:
@@ -98,7 +98,14 @@ def figure_html(figure: dict[str, Any], static: bool) -> str:
 
 
 def _exporter() -> HTMLExporter:
-    priority = [FIGURE_MIME, "text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain"]
+    priority = [
+        FIGURE_MIME,
+        "text/html",
+        "text/markdown",
+        "image/svg+xml",
+        "image/png",
+        "text/plain",
+    ]
     return HTMLExporter(
         config=Config({"NbConvertBase": {"display_data_priority": priority}}),
         template_name="omg",

@@ -1,0 +1,193 @@
+"""The framing every report shares: its inputs, title, first-screen notices and the
+footer that says which data, parameters and package versions made it.
+
+Notebooks call these so that a report cell reads like a sentence of the report; the
+wording lives here once, tested, not copied into each notebook.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import os
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from omglib import danish, demodata, registry
+from omglib.dataset import Dataset
+from omglib.display import Html, Markdown, table_html
+from omglib.figures import KeyFigures, key_figures
+from omglib.readers import Volumes, read_data, read_volumes
+
+#: Packages whose versions each report states (the ones that shape its numbers and figures).
+REPORTED_PACKAGES = (
+    "omglib",
+    "pandas",
+    "numpy",
+    "scipy",
+    "altair",
+    "vl-convert-python",
+    "geopandas",
+    "shapely",
+)
+
+
+def load_inputs(
+    data_file: str | Path = "", volumes_file: str | Path = ""
+) -> tuple[Dataset, Volumes | None]:
+    """The report's data and kommune volumes: the files named, or the packaged demo data
+    when no data file is named (volumes then too; with a data file, volumes only when
+    named)."""
+    if not data_file:
+        return (
+            read_data(demodata.packaged_file("afgoerelser")),
+            read_volumes(volumes_file or demodata.packaged_file("volumener")),
+        )
+    return read_data(data_file), (read_volumes(volumes_file) if volumes_file else None)
+
+
+def title(heading: str, data: Dataset) -> Markdown:
+    """The report's `#` heading, with the synthetic-data notice right under it when the
+    data are the demo data (so it is on the first screen)."""
+    parts = [f"# {heading}"]
+    if data.provenance.synthetic:
+        parts.append(
+            f'<p class="omg-notice" role="note">{html.escape(danish.SYNTHETIC_NOTICE)}</p>'
+        )
+    return Markdown("\n\n".join(parts))
+
+
+def kommune_report_heading(kommune: int | str, area: str, year: int) -> str:
+    """ "Omgørelser 2024: børnehandicap – Norddjurs Kommune"."""
+    code = registry.kommune_code(kommune)
+    area_text = registry.area_name(registry.resolve_area(area)).lower()
+    return f"Omgørelser {year}: {area_text} – {registry.kommune_name(code)} Kommune"
+
+
+def report_date() -> datetime.date:
+    """Today, or the date of `SOURCE_DATE_EPOCH` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
+def package_versions() -> dict[str, str]:
+    """Python's and the reported packages' versions."""
+    found = {"python": platform.python_version()}
+    for package in REPORTED_PACKAGES:
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "ikke installeret"
+    return found
+
+
+def footer(data: Dataset, parameters: dict[str, Any], volumes: Volumes | None = None) -> Html:
+    """Where the report's numbers come from: data file and SHA-256, parameters, package
+    versions and the date it was made."""
+    sources = [data.provenance] + ([volumes.provenance] if volumes is not None else [])
+    files = "; ".join(f"{html.escape(p.file)} (SHA-256 <code>{p.sha256}</code>)" for p in sources)
+    shown = ", ".join(
+        f"{html.escape(str(k))} = {html.escape(repr(v))}"
+        for k, v in sorted(parameters.items())
+        if not str(k).endswith("_file")
+    )
+    versions = ", ".join(f"{k} {v}" for k, v in package_versions().items())
+    return Html(
+        '<footer class="omg-footer">'
+        f"<p>Kilde: Ankestyrelsens tal for omgørelser. Data: {files}.</p>"
+        f"<p>Parametre: {shown}.</p>"
+        f"<p>Lavet {danish.format_date(report_date())} med {html.escape(versions)}.</p>"
+        "</footer>"
+    )
+
+
+def rates_table(frame: pd.DataFrame, label: str, label_title: str, caption: str) -> Html:
+    """Rows of rates as a report table: the row's name, the omgørelsesprocent with its
+    counts, and the 95 % interval (a rate is never shown without its counts)."""
+    shown = pd.DataFrame(
+        {
+            label_title: frame[label].astype(str),
+            "Omgørelsesprocent": [danish.format_pct(r) for r in frame["omgoerelsesprocent"]],
+            "Omgjort af sager": [
+                danish.format_counts(int(k), int(n))
+                for k, n in zip(frame["omgjort"], frame["realitetsbehandlede"], strict=True)
+            ],
+            "95 %-interval": [
+                danish.format_interval(lo, hi)
+                for lo, hi in zip(frame["omgoerelse_nedre"], frame["omgoerelse_oevre"], strict=True)
+            ],
+        }
+    )
+    return table_html(shown, caption)
+
+
+def national_heading(area: str, year: int) -> str:
+    """ "Danmarkskort: omgørelser på børnehandicapområdet 2024"."""
+    area_text = registry.area_name(registry.resolve_area(area)).lower()
+    return f"Danmarkskort: omgørelser, {area_text} {year}"
+
+
+def briefing_heading(kommune: int | str, year: int) -> str:
+    """ "Udvalgsbriefing: omgørelser i Ankestyrelsen 2024 – Norddjurs Kommune"."""
+    code = registry.kommune_code(kommune)
+    return f"Udvalgsbriefing: omgørelser i Ankestyrelsen {year} – {registry.kommune_name(code)} Kommune"
+
+
+def briefing_summary(
+    data: Dataset, kommune: int | str, areas: list[str], year: int, volumes: Volumes | None = None
+) -> Markdown:
+    """The briefing's opening in plain Danish for a politician with two minutes: per
+    area how many decisions were overturned, against the country and over time, and
+    what the numbers can and cannot carry."""
+    keys = [key_figures(data, kommune, area, year, volumes) for area in areas]
+    name = registry.kommune_name(registry.kommune_code(kommune))
+    overlap = (
+        " Socialområdet omfatter også handicapområderne, så tallene kan ikke lægges sammen."
+        if registry.SOCIAL_AREA in [key.area for key in keys] and len(keys) > 1
+        else ""
+    )
+    lines = [
+        "## Kort fortalt",
+        f"Sådan gik det i {year}, når borgere klagede over {name} Kommunes afgørelser til "
+        "Ankestyrelsen. *Omgjort* betyder, at Ankestyrelsen ændrede eller ophævede "
+        f"afgørelsen eller sendte den tilbage til kommunen til fornyet behandling.{overlap}",
+        "",
+        *[f"- {_area_line(key)}" for key in keys],
+        "",
+        "Procenter bygger ofte på få sager, så en enkelt sag kan flytte tallet meget. "
+        "Derfor står antallet af sager altid ved procenten, og forskelle kaldes kun "
+        "signifikante, når de næppe skyldes tilfældigheder.",
+    ]
+    if any(key.synthetic for key in keys):
+        lines += ["", f"*{danish.SYNTHETIC_NOTICE}*"]
+    return Markdown("\n".join(lines))
+
+
+def _area_line(key: KeyFigures) -> str:
+    row = key.current
+    area_text = area_title(key.area)
+    if int(row["realitetsbehandlede"]) == 0:
+        return f"**{area_text}**: ingen sager afgjort i Ankestyrelsen i {key.year}."
+    rate = (
+        f"**{area_text}**: {danish.format_pct(row['omgoerelsesprocent'], decimals=0)} omgjort "
+        f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))})"
+    )
+    national = (
+        f"; landsniveau {danish.format_pct(key.national['omgoerelsesprocent'], decimals=0)} – "
+        f"{key.comparison.verdict}"
+        if key.national is not None
+        else ""
+    )
+    few = " Få sager: tolk forsigtigt." if key.few_cases else ""
+    return f"{rate}{national}. Over årene: {key.trend_test.verdict}.{few}"
+
+
+def area_title(area: str) -> str:
+    """An area's section heading: "Børnehandicapområdet" or "SEL § 41"."""
+    return registry.area_name(registry.resolve_area(area))

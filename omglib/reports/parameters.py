@@ -1,0 +1,330 @@
+"""What a user asks the batch for, validated before any notebook runs, and the jobs it
+expands into.
+
+A request comes from `omg reports` options or a named parameter set (`params/*.yaml`)
+with the same keys: `notebook`, `kommune`, `area`, `year`, `format`, `data`, `volumes`,
+`boundaries`. Lists or "all" are allowed where a batch makes sense. Every problem is
+collected and reported together, with the library's own messages ("Ukendt kommune
+'Arhus' – mente du Aarhus (751)?").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from omglib import registry
+from omglib.dataset import Dataset
+from omglib.errors import DataError, OmgError, Problem
+from omglib.names import fold
+
+T = TypeVar("T")
+
+#: The report notebooks and what one report of each covers.
+NOTEBOOKS = {
+    "kommunerapport": "én kommune, ét område, ét år",
+    "udvalgsbriefing": "én kommune, alle valgte områder, ét år",
+    "danmarkskort": "hele landet, ét område, ét år",
+}
+FORMATS = ("html", "pdf")
+KEYS = ("notebook", "kommune", "area", "year", "format", "data", "volumes", "boundaries")
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files a batch reads (None: the packaged demo data / the tile map) and their
+    SHA-256, which go into every report's fingerprint."""
+
+    data: Path | None = None
+    volumes: Path | None = None
+    boundaries: Path | None = None
+    hashes: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, data: Path | None, volumes: Path | None, boundaries: Path | None) -> Inputs:
+        """Inputs with absolute paths (workers may run elsewhere) and their hashes."""
+        paths = {"data": data, "volumes": volumes, "boundaries": boundaries}
+        resolved = {k: None if p is None else Path(p).resolve() for k, p in paths.items()}
+        hashes = {k: file_sha256(p) for k, p in resolved.items() if p is not None}
+        return cls(**resolved, hashes=hashes)
+
+    def notebook_parameters(self) -> dict[str, str]:
+        """Paths as notebook parameters ("" = the default)."""
+        return {
+            "data_file": str(self.data or ""),
+            "volumes_file": str(self.volumes or ""),
+            "boundaries_file": str(self.boundaries or ""),
+        }
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise OmgError(f"{path}: filen kan ikke læses ({error.strerror})") from error
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report: a notebook with its parameters and where its files go."""
+
+    notebook: str
+    year: int
+    areas: tuple[str, ...]
+    formats: tuple[str, ...]
+    kommunekode: int | None = None
+
+    def parameters(self, inputs: Inputs) -> dict[str, Any]:
+        """The notebook's papermill parameters."""
+        chosen: dict[str, Any] = {"year": self.year, **inputs.notebook_parameters()}
+        if self.kommunekode is not None:
+            chosen["kommune"] = self.kommunekode
+        if self.notebook == "udvalgsbriefing":
+            chosen["areas"] = list(self.areas)
+        else:
+            chosen["area"] = self.areas[0]
+        return chosen
+
+    @property
+    def stem(self) -> Path:
+        """Where the report goes under the output directory, without suffix:
+        `<aar>/<omraade>/<kommunekode>-<navn>`."""
+        folder = "udvalgsbriefing" if self.notebook == "udvalgsbriefing" else self.areas[0]
+        folder = _slug(folder)
+        if self.kommunekode is None:
+            return Path(str(self.year), folder, "danmarkskort")
+        name = _slug(registry.kommune_name(self.kommunekode))
+        return Path(str(self.year), folder, f"{self.kommunekode}-{name}")
+
+    @property
+    def title(self) -> str:
+        """The report's title (the HTML `<title>` and the PDF's document title)."""
+        where = (
+            "Hele landet"
+            if self.kommunekode is None
+            else f"{registry.kommune_name(self.kommunekode)} Kommune"
+        )
+        if self.notebook == "udvalgsbriefing":
+            return f"Udvalgsbriefing om omgørelser {self.year} – {where}"
+        what = registry.area_name(self.areas[0])
+        return f"Omgørelser {self.year}, {what} – {where}"
+
+
+def _slug(text: str) -> str:
+    """ASCII file-name part: "Lyngby-Taarbæk" → "lyngby-taarbaek", "SEL § 41" → "sel-41"."""
+    words = re.split(r"[^0-9A-Za-zÆØÅæøåÉéÜü]+", text)
+    return "-".join(fold(word) for word in words if fold(word))
+
+
+@dataclass(frozen=True)
+class Request:
+    """A validated request: which reports, in which formats, from which inputs."""
+
+    notebook: str
+    kommuner: tuple[int, ...]
+    areas: tuple[str, ...]
+    years: tuple[int, ...]
+    formats: tuple[str, ...]
+    inputs: Inputs
+
+    def jobs(self) -> list[Job]:
+        """One job per report, in a stable order."""
+        if self.notebook == "danmarkskort":
+            return [
+                Job(self.notebook, year, (area,), self.formats)
+                for year in self.years
+                for area in self.areas
+            ]
+        if self.notebook == "udvalgsbriefing":
+            return [
+                Job(self.notebook, year, self.areas, self.formats, code)
+                for year in self.years
+                for code in self.kommuner
+            ]
+        return [
+            Job(self.notebook, year, (area,), self.formats, code)
+            for year in self.years
+            for area in self.areas
+            for code in self.kommuner
+        ]
+
+
+class _Collector:
+    """Collects every problem in a request, so the user fixes them in one go."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def each(self, key: str, values: Iterable[Any], convert: Callable[[Any], T]) -> list[T]:
+        kept = []
+        for value in values:
+            try:
+                kept.append(convert(value))
+            except OmgError as error:
+                self.add(key, value, str(error))
+        return kept
+
+    def add(self, key: str, value: Any, message: str) -> None:
+        where = f"nøgle '{key}'" if value is None else f"nøgle '{key}' = '{value}'"
+        self.problems.append(Problem(self.source, None, None, None, f"{where}: {message}"))
+
+
+def build_request(
+    options: dict[str, Any], source: str, read: Callable[[Path | None], Dataset]
+) -> Request:
+    """Validate `options` (keys as in `KEYS`) against the data `read` returns.
+
+    `source` names where the options came from (a parameter file or "kommandolinjen")
+    for the messages."""
+    problems = _Collector(source)
+    for key in sorted(set(options) - set(KEYS)):
+        problems.add(key, None, f"ukendt nøgle – forventede en af {', '.join(KEYS)}")
+    notebook = str(options.get("notebook") or "kommunerapport")
+    if notebook not in NOTEBOOKS:
+        problems.add("notebook", notebook, f"ukendt rapport – vælg en af {', '.join(NOTEBOOKS)}")
+    inputs = _inputs(options, problems)
+    data = read(inputs.data) if inputs is not None else None
+    kommuner = _kommuner(options, notebook, problems)
+    areas = _areas(options, data, problems) if data is not None else []
+    years = _years(options, data, problems) if data is not None else []
+    formats = _formats(options, problems)
+    if problems.problems or inputs is None:
+        raise DataError(problems.problems)
+    return Request(notebook, tuple(kommuner), tuple(areas), tuple(years), tuple(formats), inputs)
+
+
+def _inputs(options: dict[str, Any], problems: _Collector) -> Inputs | None:
+    """The input files with their hashes, or None when one of them is missing."""
+    paths: dict[str, Path | None] = {}
+    missing = False
+    for key in ("data", "volumes", "boundaries"):
+        value = options.get(key)
+        path = None if value in (None, "") else Path(value)
+        if path is not None and not path.is_file():
+            problems.add(key, value, "filen findes ikke")
+            missing = True
+        paths[key] = path
+    if missing:
+        return None
+    return Inputs.of(paths["data"], paths["volumes"], paths["boundaries"])
+
+
+def _listed(value: Any) -> list[Any]:
+    """A YAML list, a single value, or a comma-separated string as a list."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    return [
+        part.strip() if isinstance(part, str) else part
+        for item in items
+        for part in (item.split(",") if isinstance(item, str) else [item])
+        if part != ""
+    ]
+
+
+def _is_all(values: list[Any]) -> bool:
+    return [str(v).casefold() for v in values] == [ALL]
+
+
+def _kommuner(options: dict[str, Any], notebook: str, problems: _Collector) -> list[int]:
+    values = _listed(options.get("kommune"))
+    if notebook == "danmarkskort":
+        if values:
+            problems.add(
+                "kommune",
+                ", ".join(map(str, values)),
+                "danmarkskortet dækker hele landet – udelad kommune",
+            )
+        return []
+    if not values:
+        problems.add("kommune", None, "mangler – angiv kommuner (navn eller kode) eller 'all'")
+        return []
+    if _is_all(values):
+        return registry.all_kommune_codes()
+    return _unique(problems.each("kommune", values, registry.kommune_code))
+
+
+def _areas(options: dict[str, Any], data: Dataset, problems: _Collector) -> list[str]:
+    values = _listed(options.get("area"))
+    if not values:
+        problems.add("area", None, "mangler – angiv områder eller 'all'")
+        return []
+    if _is_all(values):
+        return data.areas()
+
+    def in_data(value: Any) -> str:
+        area = registry.resolve_area(value)
+        if area in registry.areas() and area not in data.areas():
+            raise OmgError(f"findes ikke i datafilen (den har {', '.join(data.areas())})")
+        return area
+
+    return _unique(problems.each("area", values, in_data))
+
+
+def _years(options: dict[str, Any], data: Dataset, problems: _Collector) -> list[int]:
+    values = _listed(options.get("year"))
+    available = data.years()
+    if not values:
+        problems.add("year", None, "mangler – angiv år eller 'all'")
+        return []
+    if _is_all(values):
+        return available
+
+    def in_data(value: Any) -> int:
+        text = str(value)
+        if not re.fullmatch(r"\d{4}", text):
+            raise OmgError("forventede et årstal som 2024")
+        if int(text) not in available:
+            raise OmgError(f"findes ikke i datafilen (den har {available[0]}–{available[-1]})")
+        return int(text)
+
+    return _unique(problems.each("year", values, in_data))
+
+
+def _formats(options: dict[str, Any], problems: _Collector) -> list[str]:
+    values = _listed(options.get("format")) or ["html"]
+
+    def known(value: Any) -> str:
+        text = str(value).casefold()
+        if text not in FORMATS:
+            raise OmgError(f"ukendt format – vælg blandt {', '.join(FORMATS)}")
+        return text
+
+    return _unique(problems.each("format", values, known))
+
+
+def _unique(values: list[T]) -> list[T]:
+    return list(dict.fromkeys(values))
+
+
+def read_parameter_file(path: Path) -> dict[str, Any]:
+    """A named parameter set: a YAML mapping with the keys in `KEYS`. Relative input
+    paths are relative to the parameter file, so a set works from any directory."""
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise OmgError(f"{path}: parameterfilen kan ikke læses ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" i linje {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "ukendt fejl"
+        raise OmgError(f"{path}: ikke gyldig YAML{where} ({problem})") from error
+    if not isinstance(loaded, dict):
+        raise OmgError(f"{path}: forventede nøgler som 'kommune:', 'area:' og 'year:'")
+    for key in ("data", "volumes", "boundaries"):
+        if loaded.get(key):
+            loaded[key] = str((path.parent / str(loaded[key])).resolve())
+    return loaded
