@@ -99,7 +99,8 @@ class KeyFigures:
         return lines
 
     def headline(self) -> Markdown:
-        """The report's first sentence as Markdown, with counts and interval."""
+        """The report's first sentence as Markdown, with counts and interval (the
+        synthetic-data notice is the title's job: `narrative.title`)."""
         row = self.current
         lines = [
             f"**Omgørelsesprocent {danish.format_pct(row['omgoerelsesprocent'])}** "
@@ -116,8 +117,6 @@ class KeyFigures:
             lines.append(self.national_note)
         if self.few_cases:
             lines.append(f"Bemærk: tallet hviler på under {stats.DEFAULT_MIN_CASES} sager.")
-        if self.synthetic:
-            lines.append(danish.SYNTHETIC_NOTICE)
         return Markdown("  \n".join(lines))
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,11 +147,13 @@ def key_figures(
     year: int,
     volumes: Volumes | None = None,
 ) -> KeyFigures:
-    """The key figures for one kommune, area (or single provision) and year."""
+    """The key figures for one kommune, area (or single provision) and year; the trend
+    runs up to and including `year` (a report on 2023 says nothing about 2024)."""
     code = registry.kommune_code(kommune)
     area = registry.resolve_area(area)
-    _check_available(data, area, year)
+    check_available(data, area, year)
     history = _kommune_history(data, code, area)
+    history = history[history["aar"] <= year].reset_index(drop=True)
     national = national_by_year(data, area)
     trend = history.merge(
         national[["aar", "omgoerelsesprocent"]].rename(
@@ -185,7 +186,8 @@ def key_figures(
     )
 
 
-def _check_available(data: Dataset, area: str, year: int) -> None:
+def check_available(data: Dataset, area: str, year: int) -> None:
+    """Raise a Danish error when the year or the area is not in the data."""
     years = data.years()
     if year not in years:
         raise OmgError(f"Året {year} findes ikke i datafilen (den har {years[0]}–{years[-1]})")
@@ -288,7 +290,7 @@ def kommune_table(data: Dataset, area: str, year: int) -> pd.DataFrame:
     has no rows for the kommune in this area), rates with interval, the national rate and
     each kommune's verdict against it, and the few-cases flag."""
     area = registry.resolve_area(area)
-    _check_available(data, area, year)
+    check_available(data, area, year)
     in_file = data.counts.loc[data.counts["aar"] == year, ["kommunekode"]].drop_duplicates()
     selected = data.select(area, year).drop(columns="aar")
     table = in_file.sort_values("kommunekode").merge(selected, on="kommunekode", how="left")

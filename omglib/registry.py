@@ -47,7 +47,8 @@ def _kommune_file() -> pd.DataFrame:
 @cache
 def kommuner() -> pd.DataFrame:
     """The 98 kommuner: `kommunekode`, `kommunenavn`, `regionskode`, `region`,
-    `indbyggere_ca` (approximate, used only to scale the synthetic demo data)."""
+    `indbyggere_ca` (approximate, rounded to thousands: scales the synthetic demo data and
+    picks the peer group in `comparisons.peer_group`)."""
     return (
         _kommune_file()
         .rename(

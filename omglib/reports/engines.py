@@ -14,6 +14,8 @@ A test checks that both give the same report.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -77,7 +79,9 @@ class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
     def _kernel(cls, kernel_name: str) -> AsyncKernelManager:
         manager = cls.kernels.get(kernel_name)
         if manager is None or (manager.has_kernel and not run_sync(manager.is_alive)()):
-            manager = AsyncKernelManager(kernel_name=kernel_name, transport="ipc")
+            manager = AsyncKernelManager(
+                kernel_name=kernel_name, transport="ipc", ip=_private_socket_path()
+            )
             cls.kernels[kernel_name] = manager
         return manager
 
@@ -87,7 +91,14 @@ class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
         for manager in cls.kernels.values():
             if manager.has_kernel:
                 run_sync(manager.shutdown_kernel)(now=True)
+            shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
         cls.kernels.clear()
+
+
+def _private_socket_path() -> str:
+    """Where a kept kernel's IPC sockets live: a fresh private directory, so parallel
+    workers never share sockets (local IPC sockets also avoid open TCP ports)."""
+    return str(Path(tempfile.mkdtemp(prefix="omg-kernel-")) / "kernel")
 
 
 papermill_engines.register("omg_warm", WarmKernelEngine)

@@ -28,6 +28,9 @@ from omglib.display import FIGURE_MIME
 
 TEMPLATES = Path(str(files("omglib.reports") / "templates"))
 LOCALE: Final = "da-DK"
+#: The PDF prints a figure's numbers up to this many rows; longer tables (one row per
+#: kommune) would fill pages and stay in the HTML version.
+PRINTED_TABLE_ROWS: Final = 20
 
 #: Draws every figure on the page once the Vega bundle has loaded; a figure that fails
 #: says so in the page and in the console (where the browser tests look).
@@ -82,7 +85,11 @@ def figure_html(figure: dict[str, Any], static: bool) -> str:
     if static:
         chart = vl_convert.vegalite_to_svg(figure["spec"], format_locale=LOCALE)
         drawing = f'<div class="omg-chart" role="img" aria-label="{description}">{chart}</div>'
-        numbers = figure["table_html"]
+        numbers = (
+            figure["table_html"]
+            if figure["table_html"].count("<tr>") <= PRINTED_TABLE_ROWS + 1
+            else '<p class="omg-note">Tallene bag figuren står i HTML-udgaven af rapporten.</p>'
+        )
     else:
         spec = json.dumps(figure["spec"], ensure_ascii=False, separators=(",", ":"))
         safe_spec = spec.replace("</", "<\\/")
