@@ -164,3 +164,9 @@ def test_omg_reports_with_an_unknown_kommune_stops_before_any_notebook(tmp_path:
         "mente du Aarhus (751)?"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "params").glob("*.yaml")))
+def test_shipped_parameter_sets_are_valid(path: Path) -> None:
+    chosen = build_request(read_parameter_file(path), str(path), demo_reader)
+    assert chosen.jobs()

@@ -29,7 +29,9 @@ def reproducible_date() -> Iterator[None]:
 
 def demo_request(**options: object) -> Request:
     chosen = {"kommune": list(KOMMUNER), "area": "boernehandicap", "year": 2024, **options}
-    return build_request(chosen, "test", lambda p: read_data(p or demodata.packaged_file("afgoerelser")))
+    return build_request(
+        chosen, "test", lambda p: read_data(p or demodata.packaged_file("afgoerelser"))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,9 @@ def expected_headline(kommune: str) -> tuple[str, str]:
     return rate, counts
 
 
-@pytest.mark.parametrize(("kommune", "stem"), [("Norddjurs", "707-norddjurs"), ("Aarhus", "751-aarhus")])
+@pytest.mark.parametrize(
+    ("kommune", "stem"), [("Norddjurs", "707-norddjurs"), ("Aarhus", "751-aarhus")]
+)
 def test_headline_numbers_in_html_and_pdf_equal_omglib(
     batch: tuple[Path, Summary], kommune: str, stem: str
 ) -> None:
@@ -112,7 +116,11 @@ def test_manifest_lists_every_file_with_its_hash_and_inputs(batch: tuple[Path, S
     assert set(entry["filer"]) == {"html", "pdf", "ipynb"}
     html = entry["filer"]["html"]
     assert html["sha256"] == file_sha256(out / html["fil"])
-    assert entry["fingerprint"]["parametre"] == {"year": 2024, "kommune": 707, "area": "boernehandicap"}
+    assert entry["fingerprint"]["parametre"] == {
+        "year": 2024,
+        "kommune": 707,
+        "area": "boernehandicap",
+    }
     assert entry["fingerprint"]["omglib"]
 
 
@@ -162,4 +170,6 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path: Path) -> None:
     assert failure.failed_notebook is not None and failure.failed_notebook.is_file()
     lines = summary.lines()
     assert lines[0].startswith("2 rapporter lavet, 0 uændrede sprunget over, 2 fejlede")
-    assert any("FEJL 2024/voksenhandicap/707-norddjurs" in line and ".fejl.ipynb" in line for line in lines)
+    assert any(
+        "FEJL 2024/voksenhandicap/707-norddjurs" in line and ".fejl.ipynb" in line for line in lines
+    )

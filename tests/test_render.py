@@ -1,0 +1,133 @@
+"""Report pages: figures interactive in HTML and static in PDF, with their description
+and numbers; display values; the narrative framing and its provenance footer."""
+
+from __future__ import annotations
+
+import datetime
+
+import altair as alt
+import nbformat
+import pandas as pd
+import pytest
+
+from omglib import narrative
+from omglib.display import FIGURE_MIME, Figure, Markdown, table_html
+from omglib.reports.render import figure_html, render_html
+
+
+def small_figure(description: str = "To søjler <b>ikke fed</b>.") -> Figure:
+    frame = pd.DataFrame({"x": [1, 2], "y": ["a</script>", "b"]})
+    chart = alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:N").properties(width=200, height=80)
+    return Figure(chart, description, frame.rename(columns={"x": "Antal", "y": "Navn"}))
+
+
+def notebook_with(*outputs: dict[str, object]) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("skjult kode")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data) for data in outputs]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Titel"), cell]
+    return notebook
+
+
+def test_figure_travels_with_spec_description_and_numbers() -> None:
+    bundle = small_figure()._repr_mimebundle_()
+    payload = bundle[FIGURE_MIME]
+    assert payload["spec"]["mark"] == {"type": "bar"}
+    assert payload["description"] == "To søjler <b>ikke fed</b>."
+    assert '<th scope="col">Antal</th>' in payload["table_html"]
+    assert bundle["text/plain"] == "To søjler <b>ikke fed</b>."
+
+
+def test_interactive_figure_escapes_its_spec_and_description() -> None:
+    markup = figure_html(small_figure().payload(), static=False)
+    assert "a<\\/script>" in markup and "a</script>" not in markup
+    assert 'aria-label="To søjler &lt;b&gt;ikke fed&lt;/b&gt;."' in markup
+    assert "<details><summary>Tallene bag figuren</summary>" in markup
+
+
+def test_static_figure_is_an_svg_with_its_table() -> None:
+    markup = figure_html(small_figure().payload(), static=True)
+    assert "<svg" in markup and "<script" not in markup
+    assert '<th scope="col">Navn</th>' in markup
+
+
+def test_page_has_no_code_no_cdn_and_one_script_only_with_figures() -> None:
+    with_figure = render_html(
+        notebook_with({FIGURE_MIME: small_figure().payload(), "text/plain": "x"}), "Titel"
+    )
+    assert with_figure.count('<script type="module">') == 1
+    assert "skjult kode" not in with_figure and "cdn." not in with_figure
+    text_only = render_html(notebook_with({"text/markdown": "Kun *tekst*."}), "Titel")
+    assert "<script" not in text_only and "<em>tekst</em>" in text_only
+    assert '<html lang="da">' in text_only and "<title>Titel</title>" in text_only
+
+
+def test_static_page_has_no_script() -> None:
+    page = render_html(notebook_with({FIGURE_MIME: small_figure().payload()}), "Titel", static=True)
+    assert "<script" not in page and "<svg" in page
+
+
+def test_table_html_escapes_and_has_no_index_or_ids() -> None:
+    html = table_html(pd.DataFrame({"Navn": ["<Aarhus>"], "Tal": [float("nan")]}), "Tabel")
+    assert html == (
+        '<table class="omg-table"><caption>Tabel</caption><thead><tr>'
+        '<th scope="col">Navn</th><th scope="col">Tal</th></tr></thead>'
+        "<tbody><tr><td>&lt;Aarhus&gt;</td><td></td></tr></tbody></table>"
+    )
+    assert Markdown("*x*")._repr_markdown_() == "*x*"
+
+
+def test_report_date_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert narrative.report_date() == datetime.date(2026, 1, 1)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert narrative.report_date() == datetime.date.today()
+
+
+def test_footer_names_data_hash_parameters_versions_and_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    data, volumes = narrative.load_inputs()
+    footer = narrative.footer(
+        data, {"kommune": "Norddjurs", "year": 2024, "data_file": "/x"}, volumes
+    )
+    assert data.provenance.sha256 in footer and volumes is not None
+    assert volumes.provenance.sha256 in footer and "afgoerelser.csv" in footer
+    assert "kommune = &#x27;Norddjurs&#x27;" in footer and "year = 2024" in footer
+    assert "/x" not in footer  # paths are machine-specific; the hash identifies the data
+    assert "omglib 0.1.0" in footer and "pandas " in footer and "1. januar 2026" in footer
+
+
+def test_title_carries_the_synthetic_notice_only_for_demo_data() -> None:
+    data, _ = narrative.load_inputs()
+    title = narrative.title(narrative.kommune_report_heading(707, "boernehandicap", 2024), data)
+    assert title.startswith("# Omgørelser 2024: børnehandicapområdet – Norddjurs Kommune")
+    assert "syntetiske demodata" in title
+    real = type(data)(data.counts, data.national, type(data.provenance)("tal.csv", "0" * 64))
+    assert "syntetiske" not in narrative.title("Overskrift", real)
+
+
+def test_rates_table_shows_counts_with_every_rate() -> None:
+    frame = pd.DataFrame(
+        {
+            "navn": ["Norddjurs"],
+            "omgoerelsesprocent": [0.75],
+            "omgjort": [3],
+            "realitetsbehandlede": [4],
+            "omgoerelse_nedre": [0.30],
+            "omgoerelse_oevre": [0.95],
+        }
+    )
+    html = narrative.rates_table(frame, "navn", "Kommune", "Tabel")
+    assert "<td>75,0 %</td><td>3 af 4 sager</td><td>30,0 %–95,0 %</td>" in html
+
+
+def test_briefing_summary_is_plain_danish_per_area() -> None:
+    data, volumes = narrative.load_inputs()
+    summary = narrative.briefing_summary(
+        data, "Norddjurs", ["socialomraadet", "boernehandicap"], 2024, volumes
+    )
+    assert summary.startswith("## Kort fortalt")
+    assert "kan ikke lægges sammen" in summary  # socialområdet contains the handicap areas
+    assert summary.count("\n- **") == 2 and "landsniveau" in summary
