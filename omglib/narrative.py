@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from omglib import danish, demodata, registry
+from omglib import comparisons, danish, demodata, registry
 from omglib.dataset import Dataset
 from omglib.display import Html, Markdown, table_html
 from omglib.figures import KeyFigures, key_figures
@@ -191,3 +191,9 @@ def _area_line(key: KeyFigures) -> str:
 def area_title(area: str) -> str:
     """An area's section heading: "Børnehandicapområdet" or "SEL § 41"."""
     return registry.area_name(registry.resolve_area(area))
+
+
+def peer_group_note(kommune: int | str) -> Markdown:
+    """How the peer group is chosen, and which kommuner it holds."""
+    names = ", ".join(comparisons.peer_group_names(kommune))
+    return Markdown(f"{comparisons.PEER_GROUP_EXPLANATION} De er: {names}.")
