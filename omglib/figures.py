@@ -130,7 +130,7 @@ class KeyFigures:
             "landstal": None if self.national is None else _plain(self.national),
             "landstal_grundlag": self.national_note,
             "sammenligning_med_landsniveau": _result(self.comparison),
-            "udvikling": [_plain(row) for _, row in self.trend.iterrows()],
+            "udvikling": [_plain(row) for _, row in self.trend.astype(object).iterrows()],
             "udviklingstest": _result(self.trend_test),
             "aendring_fra_aaret_foer": None if self.change is None else _result(self.change),
             "volumen": None if self.volumes is None else _plain(self.volumes),

@@ -38,6 +38,7 @@ def test_rates_json_is_machine_readable_and_flags_synthetic_data() -> None:
     assert data["kommune"] == "Aarhus" and data["syntetiske_data"] is True
     assert 0 < data["tal"]["omgoerelsesprocent"] < 1
     assert [row["aar"] for row in data["udvikling"]] == list(range(2017, 2023))  # up to 2022
+    assert all(isinstance(row["omgjort"], int) for row in data["udvikling"])
 
 
 def test_rates_for_all_kommuner_to_csv_file(tmp_path: Path) -> None:
