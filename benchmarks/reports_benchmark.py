@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
     from omglib.reports.batch import Summary
     from omglib.reports.parameters import Job, Request
 
@@ -58,6 +60,7 @@ NOTEBOOK_IMPORTS = (
     "import omglib.charts, omglib.comparisons, omglib.figures, omglib.narrative, omglib.geo.draw"
 )
 IMPORT_RUNS = 3
+SLOWEST_CELLS = 4
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class WarmReport:
     warm_execute: float
     first_render: float
     warm_render: float
+    #: (seconds, first statement) of each code cell of the warm execution, slowest first.
+    cells: list[tuple[float, str]]
 
 
 # --- memory ----------------------------------------------------------------------------------
@@ -306,16 +311,18 @@ def kernel_start() -> tuple[float, float]:
     from jupyter_client.manager import start_new_kernel
 
     started = time.perf_counter()
-    manager, client = start_new_kernel(kernel_name="python3")
+    manager, client = start_new_kernel(kernel_name="python3", stderr=subprocess.DEVNULL)
     ready = time.perf_counter()
     client.stop_channels()
     manager.shutdown_kernel(now=True)
     return ready - started, time.perf_counter() - ready
 
 
-def execute_and_render(request: Request, job: Job, folder: Path) -> tuple[float, float]:
-    """Seconds to execute one report with the warm engine in this process, and to render
-    the executed notebook to HTML."""
+def execute_and_render(
+    request: Request, job: Job, folder: Path
+) -> tuple[float, float, list[tuple[float, str]]]:
+    """Seconds to execute one report with the warm engine in this process and to render
+    the executed notebook to HTML, and each code cell's seconds as papermill recorded it."""
     from omglib.reports.batch import notebook_dir
     from omglib.reports.engines import execute
     from omglib.reports.render import render_html
@@ -326,7 +333,25 @@ def execute_and_render(request: Request, job: Job, folder: Path) -> tuple[float,
     executed = execute(notebook, job.parameters(request.inputs), output, engine="warm")
     executed_at = time.perf_counter()
     render_html(executed, job.title)
-    return executed_at - started, time.perf_counter() - executed_at
+    rendered = time.perf_counter() - executed_at
+    return executed_at - started, rendered, cell_seconds(executed)
+
+
+def cell_seconds(notebook: NotebookNode) -> list[tuple[float, str]]:
+    """(seconds, first line that is not an import) of each code cell, slowest first."""
+    cells = [
+        (float(cell.metadata.papermill.get("duration") or 0.0), first_statement(cell.source))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
+    return sorted(cells, reverse=True)
+
+
+def first_statement(source: str) -> str:
+    """The first line of a cell that is not blank, a comment or an import."""
+    lines = [line.strip() for line in source.splitlines()]
+    kept = [line for line in lines if line and not line.startswith(("#", "import ", "from "))]
+    return (kept or lines or [""])[0]
 
 
 def warm_report(request: Request, folder: Path) -> WarmReport:
@@ -337,11 +362,11 @@ def warm_report(request: Request, folder: Path) -> WarmReport:
     folder.mkdir(parents=True, exist_ok=True)
     first, second = request.jobs()[:2]
     try:
-        first_execute, first_render = execute_and_render(request, first, folder)
-        warm_execute, warm_render = execute_and_render(request, second, folder)
+        first_execute, first_render, _ = execute_and_render(request, first, folder)
+        warm_execute, warm_render, cells = execute_and_render(request, second, folder)
     finally:
         WarmKernelEngine.shutdown()
-    return WarmReport(first_execute, warm_execute, first_render, warm_render)
+    return WarmReport(first_execute, warm_execute, first_render, warm_render, cells)
 
 
 def print_breakdown(request: Request, folder: Path, jobs: int) -> WarmReport:
@@ -356,8 +381,17 @@ def print_breakdown(request: Request, folder: Path, jobs: int) -> WarmReport:
         f"of which imports {imports - interpreter:.2f} s"
     )
     print(f"  fresh kernel: start until ready {start:.2f} s, shutdown {stop:.2f} s")
+    print_warm(warm, jobs)
+    return warm
+
+
+def print_warm(warm: WarmReport, jobs: int) -> None:
     print(f"  execute on a new kernel (start + imports + cells): {warm.first_execute:6.2f} s")
     print(f"  execute on the warm kernel (%reset -f + cells):     {warm.warm_execute:6.2f} s")
+    in_cells = sum(seconds for seconds, _ in warm.cells)
+    print(f"    of which in the cells {in_cells:.2f} s; the slowest cells:")
+    for seconds, line in warm.cells[:SLOWEST_CELLS]:
+        print(f"      {seconds:5.2f} s  {line[:70]}")
     print(f"  render_html, first in process (templates, Vega):    {warm.first_render:6.2f} s")
     print(f"  render_html, again:                                 {warm.warm_render:6.2f} s")
     per_report = warm.warm_execute + warm.warm_render
@@ -365,7 +399,6 @@ def print_breakdown(request: Request, folder: Path, jobs: int) -> WarmReport:
         f"  a warm report (execute + render): {per_report:.2f} s; 98 of them on {jobs} "
         f"workers ≈ {KOMMUNER * per_report / jobs:.1f} s if the cores were free"
     )
-    return warm
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -386,6 +419,12 @@ def versions() -> None:
         f"papermill {papermill.__version__}, nbconvert {nbconvert.__version__}"
     )
     print(f"cpu count: {os.cpu_count()}; SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']}")
+    print(f"load average (1, 5, 15 min) before: {load_average()}")
+
+
+def load_average() -> str:
+    """The machine's load average: other work on a shared machine slows every figure."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def print_targets(batch: BatchRun, naive_per_report: float, pdf: BatchRun | None) -> None:
@@ -490,6 +529,7 @@ def benchmark(args: argparse.Namespace, out: Path) -> int:
     print("where the time goes (this process, one report at a time):")
     print_breakdown(request, out / "warm", args.jobs)
     print_targets(batch, per_report, pdf)
+    print(f"load average (1, 5, 15 min) after: {load_average()}")
     failed = bool(batch.summary.failed or missing or (pdf and pdf.summary.failed))
     return 1 if failed or not naive_ok else 0
 

@@ -77,18 +77,22 @@ class Figure:
         spec: dict[str, Any] = self.chart.to_dict()
         return spec
 
-    def payload(self) -> dict[str, Any]:
+    def payload(self, spec: dict[str, Any] | None = None) -> dict[str, Any]:
         """What the report template needs to draw the figure."""
         return {
-            "spec": self.spec(),
+            "spec": spec if spec is not None else self.spec(),
             "description": self.description,
             "table_html": str(table_html(self.table)),
         }
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
-        rendered = self.chart._repr_mimebundle_(include, exclude)
+        import altair as alt
+
+        spec = self.spec()  # validated once, shared by altair's own display and ours
+        renderer = alt.renderers.get()
+        rendered = renderer(spec) if renderer is not None else {}
         bundle = dict(rendered[0] if isinstance(rendered, tuple) else rendered or {})
-        bundle[FIGURE_MIME] = self.payload()
+        bundle[FIGURE_MIME] = self.payload(spec)
         bundle["text/plain"] = self.description
         return bundle
 

@@ -239,14 +239,28 @@ def provision_id(text: object, year: int | None = None) -> str:
     A provision without its law ("§ 41") is accepted when only one law has that number in
     `year`. Raises OmgError for unknown laws, unknown provisions and provisions that do not
     apply in `year` (naming the successor, e.g. SEL § 41 → BL § 86 from 2024)."""
-    candidate = _parse_provision(str(text), year)
+    provision, problem = _resolved_provision(str(text), None if year is None else int(year))
+    if problem is not None:
+        raise OmgError(problem)
+    assert provision is not None
+    return provision
+
+
+@cache
+def _resolved_provision(text: str, year: int | None) -> tuple[str | None, str | None]:
+    """`provision_id`'s answer, as (id, None) or (None, message), computed once per
+    written provision and year: a file repeats the same few hundred."""
+    try:
+        candidate = _parse_provision(text, year)
+    except OmgError as error:
+        return None, str(error)
     registry = provisions()
     rows = registry[registry["paragraf"] == candidate]
     if rows.empty:
-        raise OmgError(_unknown_provision_message(text))
+        return None, _unknown_provision_message(text)
     if year is not None and not ((rows["fra_aar"] <= year) & (rows["til_aar"] >= year)).any():
-        raise OmgError(_provision_not_in_force_message(text, rows, year))
-    return candidate
+        return None, _provision_not_in_force_message(text, rows, year)
+    return candidate, None
 
 
 def _parse_provision(text: str, year: int | None) -> str:

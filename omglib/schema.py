@@ -102,10 +102,15 @@ def parse_count(checker: Checker, column: str) -> pd.Series:
 
 
 def _danish_number(raw: pd.Series) -> pd.Series:
-    text = raw.str.replace(r"[\s\u00a0]", "", regex=True)
+    """Numbers written the Danish way ("1.234", "12,5") or plainly; NaN where not a
+    number. Parsed once per distinct value: count columns repeat the same few values."""
+    distinct = pd.Series(raw.unique(), dtype=raw.dtype)
+    text = distinct.str.replace(r"[\s\u00a0]", "", regex=True)
     thousands = text.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
     text = text.where(~thousands, text.str.replace(".", "", regex=False))
-    return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    lookup = dict(zip(distinct, numbers.astype("float64"), strict=True))
+    return raw.map(lookup).astype("float64")
 
 
 def parse_year(checker: Checker, column: str = "aar") -> pd.Series:

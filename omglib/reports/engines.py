@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -42,57 +43,83 @@ class Engine(Protocol):
 
 
 class _ResettingClient(PapermillNotebookClient):  # type: ignore[misc]
-    """papermill's client, clearing the kept kernel's namespace before the first cell."""
+    """papermill's client, removing every variable of the previous notebook before the
+    first cell (`%reset_selective`: unlike `%reset` it does not run a full garbage
+    collection, which would cost 0,2 s per report).
+
+    The reset is queued, not awaited: the kernel runs requests in order, and the client
+    only reads replies and outputs addressed to each cell's own request."""
 
     def papermill_execute_cells(self) -> None:
-        reply = self.wait_for_reply(self.kc.execute("%reset -f", silent=True, store_history=False))
-        if reply is None or reply["content"]["status"] != "ok":
-            raise OmgError("Kunne ikke nulstille Jupyter-kernen mellem to rapporter")
+        self.kc.execute("%reset_selective -f .", silent=True, store_history=False)
         super().papermill_execute_cells()
 
 
-class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
-    """papermill engine that keeps one kernel per process between notebooks."""
+@dataclass
+class _KeptKernel:
+    """A kernel kept running between notebooks, and the client connected to it."""
 
-    kernels: ClassVar[dict[str, AsyncKernelManager]] = {}
+    manager: AsyncKernelManager
+    client: Any = None
+
+
+class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
+    """papermill engine that keeps one kernel (and its client) per process between
+    notebooks, so start-up and imports are paid once."""
+
+    kernels: ClassVar[dict[str, _KeptKernel]] = {}
 
     @classmethod
     def execute_managed_notebook(
         cls, nb_man: Any, kernel_name: str, **kwargs: Any
     ) -> nbformat.NotebookNode:
+        kept = cls._kernel(kernel_name)
         client = _ResettingClient(
             nb_man,
-            km=cls._kernel(kernel_name),
+            km=kept.manager,
             kernel_name=kernel_name,
             timeout=kwargs.get("execution_timeout"),
             startup_timeout=kwargs.get("start_timeout", 60),
             log=papermill.log.logger,
         )
+        client.kc = kept.client  # None the first time: nbclient then connects a client
         try:
             executed: nbformat.NotebookNode = client.execute()
-            return executed
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        except BaseException:
+            cls._forget(kernel_name)
+            raise
+        kept.client = client.kc
+        return executed
 
     @classmethod
-    def _kernel(cls, kernel_name: str) -> AsyncKernelManager:
-        manager = cls.kernels.get(kernel_name)
-        if manager is None or (manager.has_kernel and not run_sync(manager.is_alive)()):
-            manager = AsyncKernelManager(
-                kernel_name=kernel_name, transport="ipc", ip=_private_socket_path()
-            )
-            cls.kernels[kernel_name] = manager
-        return manager
+    def _kernel(cls, kernel_name: str) -> _KeptKernel:
+        kept = cls.kernels.get(kernel_name)
+        if kept is not None and kept.manager.has_kernel and run_sync(kept.manager.is_alive)():
+            return kept
+        cls._forget(kernel_name)
+        manager = AsyncKernelManager(
+            kernel_name=kernel_name, transport="ipc", ip=_private_socket_path()
+        )
+        cls.kernels[kernel_name] = _KeptKernel(manager)
+        return cls.kernels[kernel_name]
+
+    @classmethod
+    def _forget(cls, kernel_name: str) -> None:
+        """Stop a kept kernel and its client, e.g. after a failure outside the cells."""
+        kept = cls.kernels.pop(kernel_name, None)
+        if kept is None:
+            return
+        if kept.client is not None:
+            kept.client.stop_channels()
+        if kept.manager.has_kernel:
+            run_sync(kept.manager.shutdown_kernel)(now=True)
+        shutil.rmtree(Path(kept.manager.ip).parent, ignore_errors=True)
 
     @classmethod
     def shutdown(cls) -> None:
         """Stop the kept kernels (at the end of a batch or of a worker process)."""
-        for manager in cls.kernels.values():
-            if manager.has_kernel:
-                run_sync(manager.shutdown_kernel)(now=True)
-            shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
-        cls.kernels.clear()
+        for kernel_name in list(cls.kernels):
+            cls._forget(kernel_name)
 
 
 def _private_socket_path() -> str:
