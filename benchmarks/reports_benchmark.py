@@ -387,7 +387,7 @@ def print_breakdown(request: Request, folder: Path, jobs: int) -> WarmReport:
 
 def print_warm(warm: WarmReport, jobs: int) -> None:
     print(f"  execute on a new kernel (start + imports + cells): {warm.first_execute:6.2f} s")
-    print(f"  execute on the warm kernel (%reset -f + cells):     {warm.warm_execute:6.2f} s")
+    print(f"  execute on the warm kernel (reset + cells):         {warm.warm_execute:6.2f} s")
     in_cells = sum(seconds for seconds, _ in warm.cells)
     print(f"    of which in the cells {in_cells:.2f} s; the slowest cells:")
     for seconds, line in warm.cells[:SLOWEST_CELLS]:
