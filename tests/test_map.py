@@ -248,3 +248,11 @@ def test_every_legend_class_has_its_own_colour(demo: Dataset, kind: str) -> None
     for i, first in enumerate(colours):
         for second in colours[i + 1 :]:
             assert max(abs(a - b) for a, b in zip(first, second, strict=True)) > 0.1
+
+
+def test_interactive_map_height_follows_the_maps_proportions(demo: Dataset) -> None:
+    tiles = danmarkskort(demo, "boernehandicap", 2023, tiles=True)
+    x0, y0, x1, y1 = tiles.frame.total_bounds
+    spec = tiles.chart(width=500).to_dict()
+    assert spec["height"] == int(min(max(500 * (y1 - y0) / (x1 - x0), 300), 700))
+    assert tiles.chart(width=500, height=640).to_dict()["height"] == 640

@@ -95,8 +95,12 @@ class Danmarkskort:
         figure.text(0.02, 0.02, self.source_line, fontsize=7, color="#404040")
         return figure
 
-    def chart(self, width: int = 520, height: int = 600) -> alt.Chart:
-        """An interactive altair chart with Danish tooltips (for HTML)."""
+    def chart(self, width: int = 520, height: int | None = None) -> alt.Chart:
+        """An interactive altair chart with Danish tooltips (for HTML); without a
+        height, the map's own proportions decide it (no empty bands on the tile map)."""
+        if height is None:
+            x0, y0, x1, y1 = self.frame.total_bounds
+            height = int(min(max(width * (y1 - y0) / (x1 - x0), 300), 700))
         domain = [label for label, _ in self.legend]
         colours = [colour for _, colour in self.legend]
         features = json.loads(
