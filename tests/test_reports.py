@@ -92,7 +92,9 @@ def test_html_is_self_contained_and_says_it_is_demo_data(batch: tuple[Path, Summ
     assert "import " not in re.sub(r"<script.*?</script>", "", page, flags=re.S)  # no code
 
 
-def test_pdf_has_title_running_header_and_page_numbers(batch: tuple[Path, Summary]) -> None:
+def test_pdf_has_title_language_running_header_and_page_numbers(
+    batch: tuple[Path, Summary],
+) -> None:
     out, _ = batch
     pdf = PdfReader(report(out, "751-aarhus", "pdf"))
     pages = len(pdf.pages)
@@ -100,6 +102,7 @@ def test_pdf_has_title_running_header_and_page_numbers(batch: tuple[Path, Summar
     assert pdf.metadata is not None and pdf.metadata.title == (
         "Omgørelser 2024, Børnehandicapområdet – Aarhus Kommune"
     )
+    assert pdf.trailer["/Root"]["/Lang"] == "da"  # from <html lang="da">
     for number, page in enumerate(pdf.pages, start=1):
         text = page.extract_text()
         assert f"Side {number} af {pages}" in text
