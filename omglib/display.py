@@ -73,8 +73,10 @@ class Figure:
     table: pd.DataFrame
 
     def spec(self) -> dict[str, Any]:
-        """The Vega-Lite spec, with the data inlined."""
+        """The Vega-Lite spec, with the data inlined and the description as the chart's
+        own, which Vega gives screen readers as the drawing's label."""
         spec: dict[str, Any] = self.chart.to_dict()
+        spec.setdefault("description", self.description)
         return spec
 
     def payload(self, spec: dict[str, Any] | None = None) -> dict[str, Any]:

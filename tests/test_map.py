@@ -121,6 +121,20 @@ def test_interactive_spec_has_98_features_with_tooltips(level_map: Danmarkskort)
     assert "af" in aarhus["Sager"] and aarhus["Vurdering"]
 
 
+def test_map_can_be_read_without_colours(level_map: Danmarkskort) -> None:
+    """The text alternative: a sentence counting kommuner per class, the same sentence
+    as the drawing's own label, and a table naming each kommune's class."""
+    figure = level_map.as_figure()
+    counts = level_map.frame["klasse"].value_counts()
+    for label, _ in level_map.legend:
+        assert f"{label}: {int(counts.get(label, 0))}" in figure.description
+    assert figure.spec()["description"] == figure.description
+    table = figure.table.set_index("Kommune")
+    assert len(table) == 98
+    aarhus = level_map.frame.set_index("kommunekode").loc[AARHUS, "klasse"]
+    assert table.loc["Aarhus", "Klasse på kortet"] == aarhus
+
+
 def test_map_says_source_and_synthetic_data(level_map: Danmarkskort) -> None:
     assert level_map.source_line.startswith("Kilde: Ankestyrelsen (afgoerelser.csv); kortgrundlag:")
     assert level_map.notice is not None and "syntetiske" in level_map.notice

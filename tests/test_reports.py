@@ -92,7 +92,7 @@ def test_html_is_self_contained_and_says_it_is_demo_data(batch: tuple[Path, Summ
     assert "import " not in re.sub(r"<script.*?</script>", "", page, flags=re.S)  # no code
 
 
-def test_pdf_has_title_language_running_header_and_page_numbers(
+def test_pdf_is_tagged_and_has_title_language_running_header_and_page_numbers(
     batch: tuple[Path, Summary],
 ) -> None:
     out, _ = batch
@@ -102,7 +102,9 @@ def test_pdf_has_title_language_running_header_and_page_numbers(
     assert pdf.metadata is not None and pdf.metadata.title == (
         "Omgørelser 2024, Børnehandicapområdet – Aarhus Kommune"
     )
-    assert pdf.trailer["/Root"]["/Lang"] == "da"  # from <html lang="da">
+    root = pdf.trailer["/Root"]
+    assert root["/Lang"] == "da"  # from <html lang="da">
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # for screen readers
     for number, page in enumerate(pdf.pages, start=1):
         text = page.extract_text()
         assert f"Side {number} af {pages}" in text

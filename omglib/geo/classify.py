@@ -29,6 +29,10 @@ DIVERGING = ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99")
 NO_CASES_COLOUR = "#737373"
 FEW_CASES_COLOUR = "#cccccc"
 NO_CASES_LABEL = "Ingen sager"
+#: Every kommune is outlined in this grey: 4:1 against the white page, so even the
+#: lightest classes (#ffffcc, #f7f7f7) stand out as shapes (WCAG 1.4.11 asks 3:1); the
+#: class itself is named in the legend, the tooltip and the table under the map.
+OUTLINE_COLOUR = "#7f7f7f"
 
 FIXED_BREAKS = (0.2, 0.3, 0.4, 0.5)
 CHANGE_BREAKS = (-0.10, -0.05, 0.05, 0.10)

@@ -27,7 +27,14 @@ from omglib.dataset import Dataset
 from omglib.display import Figure as ReportFigure
 from omglib.errors import OmgError
 from omglib.figures import interval_text, kommune_table
-from omglib.geo.classify import NO_CASES_LABEL, Classes, Scheme, classify_change, classify_level
+from omglib.geo.classify import (
+    NO_CASES_LABEL,
+    OUTLINE_COLOUR,
+    Classes,
+    Scheme,
+    classify_change,
+    classify_level,
+)
 from omglib.geo.tiles import tile_map
 
 Kind = Literal["level", "change"]
@@ -56,7 +63,7 @@ class Danmarkskort:
         figure = Figure(figsize=(width, height), dpi=dpi)
         FigureCanvasAgg(figure)
         axes = figure.add_axes((0.02, 0.08, 0.96, 0.82))
-        self.frame.plot(ax=axes, color=self.frame["farve"], edgecolor="#7f7f7f", linewidth=0.3)
+        self.frame.plot(ax=axes, color=self.frame["farve"], edgecolor=OUTLINE_COLOUR, linewidth=0.3)
         no_cases = self.frame[self.frame["klasse"] == NO_CASES_LABEL]
         if len(no_cases):
             no_cases.plot(ax=axes, facecolor="none", edgecolor="#d9d9d9", hatch="////", linewidth=0)
@@ -67,7 +74,7 @@ class Danmarkskort:
             x0, y0, x1, y1 = self.inset
             axes.add_patch(
                 Rectangle(
-                    (x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#7f7f7f", linewidth=0.6
+                    (x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=OUTLINE_COLOUR, linewidth=0.6
                 )
             )
         axes.set_axis_off()
@@ -75,7 +82,7 @@ class Danmarkskort:
         handles = [
             Patch(
                 facecolor=c,
-                edgecolor="#7f7f7f",
+                edgecolor=OUTLINE_COLOUR,
                 label=label,
                 hatch="////" if label == NO_CASES_LABEL else None,
             )
@@ -110,7 +117,7 @@ class Danmarkskort:
         subtitle = [self.source_line, *([self.notice] if self.notice else [])]
         chart: alt.Chart = (
             alt.Chart(alt.Data(values=features["features"]))  # type: ignore[no-untyped-call]
-            .mark_geoshape(stroke="#7f7f7f")
+            .mark_geoshape(stroke=OUTLINE_COLOUR)
             .encode(
                 color=alt.Color(
                     "properties.klasse:N",
@@ -147,9 +154,11 @@ class Danmarkskort:
         return f"{self.title}: antal kommuner i hver klasse – {classes}.{chosen}"
 
     def table(self) -> pd.DataFrame:
-        """The numbers behind the map, one row per kommune, as shown in the tooltips."""
+        """The numbers behind the map, one row per kommune: the tooltip's fields and the
+        class whose colour the kommune has, so the map can be read without colours."""
         ordered = self.frame.sort_values("kommunekode")
-        return pd.DataFrame(ordered[list(TOOLTIP_FIELDS)]).reset_index(drop=True)
+        table = ordered[list(TOOLTIP_FIELDS)].assign(**{CLASS_TITLE: ordered["klasse"]})
+        return pd.DataFrame(table).reset_index(drop=True)
 
     def as_figure(self) -> ReportFigure:
         """The interactive map as a report figure, with its description and numbers."""
@@ -159,6 +168,7 @@ class Danmarkskort:
         return self.as_figure()._repr_mimebundle_(include, exclude)
 
 
+CLASS_TITLE = "Klasse på kortet"
 TOOLTIP_FIELDS = (
     "Kommune",
     "Omgørelsesprocent",

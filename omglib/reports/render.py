@@ -152,9 +152,10 @@ def render_html(notebook: nbformat.NotebookNode, title: str, static: bool = Fals
 
 
 def render_pdf(notebook: nbformat.NotebookNode, title: str) -> bytes:
-    """The report as an A4 PDF (static figures), with title and language set."""
+    """The report as an A4 PDF (static figures), with title and language set and tagged
+    (headings, paragraphs and tables marked up), so screen readers can follow it."""
     import weasyprint
 
     page = render_html(notebook, title, static=True)
-    pdf: bytes = weasyprint.HTML(string=page).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=page).write_pdf(pdf_tags=True)
     return pdf

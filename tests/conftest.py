@@ -1,0 +1,91 @@
+"""Fixtures for the tests that open reports in a real browser (headless Chromium from
+Debian's `chromium` package, driven by Playwright, no browser download, no network).
+
+They skip with a reason when Chromium or Playwright is missing; the README's test
+command installs both."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from omglib import demodata, read_data
+from omglib.reports.batch import LocalExecutor, run_batch
+from omglib.reports.parameters import build_request
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass
+class Visit:
+    """What the browser saw on one page."""
+
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+OpenReport = Callable[[Path], tuple[Any, Visit]]
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A kommune report, the Danmarkskort page and a briefing pack, made by the batch."""
+    out = tmp_path_factory.mktemp("browser")
+
+    def reader(path: Path | None):  # type: ignore[no-untyped-def]
+        return read_data(path or demodata.packaged_file("afgoerelser"))
+
+    for options in (
+        {"kommune": "Norddjurs", "area": "boernehandicap", "year": 2024},
+        {"notebook": "danmarkskort", "area": "boernehandicap", "year": 2024},
+        {"notebook": "udvalgsbriefing", "kommune": "Norddjurs", "area": "all", "year": 2024},
+    ):
+        summary = run_batch(build_request(options, "test", reader), out, LocalExecutor(1))
+        assert not summary.failed, summary.lines()
+    return {
+        "kommunerapport": out / "2024/boernehandicap/707-norddjurs.html",
+        "danmarkskort": out / "2024/boernehandicap/danmarkskort.html",
+        "udvalgsbriefing": out / "2024/udvalgsbriefing/707-norddjurs.html",
+    }
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    with sync_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_report(browser: Any) -> OpenReport:
+    """Opens a report offline and waits until every figure has drawn (or failed)."""
+
+    def open_page(path: Path) -> tuple[Any, Visit]:
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        visit = Visit()
+        page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: visit.errors.append(str(error)))
+        page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith(("file:", "data:")) else visit.requests.append(r.url)
+            ),
+        )
+        page.goto(path.as_uri())
+        page.wait_for_function(
+            "[...document.querySelectorAll('.omg-chart')].every("
+            "c => c.querySelector('svg') || c.textContent.includes('kunne ikke tegnes'))",
+            timeout=20_000,
+        )
+        return page, visit
+
+    return open_page
