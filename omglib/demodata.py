@@ -26,6 +26,11 @@ How the numbers are made:
    CASE_KOMMUNER splits each counted case of the latest three years into one to three
    partial decisions whose most far-reaching one is the case's outcome, so collapsing
    them gives back the aggregated counts.
+5. Learning loop. With a second random stream (seed + 1, so the counts above do not
+   move), each overturned case gets one or two reasons and a learning point, each
+   remand whether it concerned part of the decision only and its follow-up (with a date
+   30-180 days after the decision unless still pending), and each case a family key,
+   15 % of them shared with an earlier case of the same kommune.
 """
 
 from __future__ import annotations
@@ -150,7 +155,9 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     return {
         "afgoerelser": counts,
         "volumener": _volumes(counts, rng),
-        "sager": _partial_decisions(provisions, rng),
+        "sager": _learning_details(
+            _partial_decisions(provisions, rng), np.random.default_rng(seed + 1)
+        ),
     }
 
 
@@ -317,6 +324,101 @@ def _partial_decisions(provisions: pd.DataFrame, rng: np.random.Generator) -> pd
     return frame.sort_values(["afgoerelsesdato", "sag_id"], kind="stable", ignore_index=True)
 
 
+#: Reasons for overturning and how often kommuner name them (most often an insufficient
+#: information basis, then insufficient reasoning: BRIEF.md), each with synthetic
+#: learning points of the kind kommuner write in their knowledge bank.
+_REASONS: dict[str, tuple[float, tuple[str, ...]]] = {
+    "Utilstrækkeligt oplysningsgrundlag": (
+        0.45,
+        (
+            "Lægeerklæringen var ældre end tre måneder – indhent en ny før afgørelsen.",
+            "Oplysninger om tabt arbejdsfortjeneste manglede – bed om lønsedler.",
+            "Skolens udtalelse manglede – indhent den, før sagen afgøres.",
+        ),
+    ),
+    "Mangelfuld begrundelse": (
+        0.25,
+        (
+            "Begrundelsen gengav ikke de konkrete forhold – beskriv, hvorfor behovet ikke er dækket.",
+            "Afgørelsen henviste kun til loven – forklar selve vurderingen.",
+        ),
+    ),
+    "Forkert vurdering/retsanvendelse": (
+        0.15,
+        (
+            "Merudgifterne blev vurderet for snævert – brug Ankestyrelsens principmeddelelser.",
+            "Funktionsnedsættelsens varighed blev vurderet forkert.",
+        ),
+    ),
+    "Manglende partshøring": (
+        0.08,
+        ("Borgeren blev ikke partshørt om nye oplysninger fra lægen.",),
+    ),
+    "Hjemmelsmangel": (0.03, ("Afgørelsen byggede på en forkert paragraf.",)),
+    "Andet": (0.04, ("Sagen blev behandlet efter en forkert fremgangsmåde.",)),
+}
+#: What happened after a remand, and how often.
+_FOLLOW_UPS = {
+    "Ny afgørelse til fordel for borgeren": 0.38,
+    "Afgørelse fastholdt": 0.32,
+    "Ansøgning trukket tilbage": 0.08,
+    "Påklaget igen": 0.10,
+    "Afventer": 0.12,
+}
+PARTIAL_REMAND_SHARE = 0.25
+SHARED_FAMILY_SHARE = 0.15
+
+
+def _learning_details(partial: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Details of the learning loop on each case's first row: reasons and a learning
+    point for overturned cases, partial remand and follow-up for remands, a family key
+    for every case (some families have several cases)."""
+    outcome = partial.groupby("sag_id", sort=False)["udfald"].transform(
+        lambda parts: min(parts, key=list(_LOWER_PRECEDENCE).index)
+    )
+    first = ~partial["sag_id"].duplicated()
+    columns = [
+        "aarsag",
+        "kun_delvis",
+        "familie",
+        "opfoelgning",
+        "opfoelgningsdato",
+        "laeringspunkt",
+    ]
+    details = pd.DataFrame("", index=partial.index, columns=columns)
+    reasons, weights = list(_REASONS), np.array([w for w, _ in _REASONS.values()])
+    follow_ups = list(_FOLLOW_UPS)
+    families: dict[int, int] = {}
+    for index in map(int, np.flatnonzero(first.to_numpy())):
+        row = partial.iloc[index]
+        code, kind = int(row["kommunekode"]), outcome.iat[index]
+        number = families.get(code, 0)
+        if number and rng.random() < SHARED_FAMILY_SHARE:
+            family = int(rng.integers(1, number + 1))
+        else:
+            family = families[code] = number + 1
+        details.iat[index, 2] = f"F-{code:03d}-{family:04d}"
+        if kind not in ("aendret", "hjemvist"):
+            continue
+        named = rng.choice(
+            len(reasons), size=1 + int(rng.random() < 0.2), replace=False, p=weights / weights.sum()
+        )
+        details.iat[index, 0] = " | ".join(reasons[i] for i in sorted(named))
+        points = _REASONS[reasons[named[0]]][1]
+        details.iat[index, 5] = points[int(rng.integers(0, len(points)))]
+        if kind != "hjemvist":
+            continue
+        details.iat[index, 1] = "ja" if rng.random() < PARTIAL_REMAND_SHARE else "nej"
+        choice = follow_ups[int(rng.choice(len(follow_ups), p=list(_FOLLOW_UPS.values())))]
+        details.iat[index, 3] = choice
+        if choice != "Afventer":
+            decided = dt.date.fromisoformat(str(row["afgoerelsesdato"]))
+            details.iat[index, 4] = (
+                decided + dt.timedelta(days=int(rng.integers(30, 181)))
+            ).isoformat()
+    return pd.concat([partial, details], axis=1)
+
+
 # --- files ----------------------------------------------------------------------------
 
 _DANISH_HEADERS = {
@@ -335,6 +437,12 @@ _DANISH_HEADERS = {
     "sag_id": "Sags-id",
     "afgoerelsesdato": "Afgørelsesdato",
     "udfald": "Udfald",
+    "aarsag": "Årsag",
+    "kun_delvis": "Kun del af afgørelsen",
+    "familie": "Familie",
+    "opfoelgning": "Opfølgning",
+    "opfoelgningsdato": "Opfølgningsdato",
+    "laeringspunkt": "Læringspunkt",
 }
 _OUTCOME_NAMES = {
     "aendret": "Ændring",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import registry, schema
+from omglib import casedetails, registry, schema
 from omglib.dataset import Dataset, Provenance
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
@@ -22,11 +22,14 @@ from omglib.sources import SourceTable, read_source
 _SYNTHETIC_MARK = "syntetisk"
 
 
-def read_data(path: str | Path) -> Dataset:
-    """Aggregated counts or case-level partial decisions, whichever the file holds."""
+def read_data(
+    path: str | Path, extra_reasons: str | Path | None = None, mask_cpr: bool = False
+) -> Dataset:
+    """Aggregated counts or case-level partial decisions, whichever the file holds
+    (`extra_reasons` and `mask_cpr` as for `read_cases`)."""
     source = read_source(path)
     if "udfald" in source.frame.columns:
-        return cases_to_dataset(_cases_from_source(source))
+        return cases_to_dataset(_cases_from_source(source, extra_reasons, mask_cpr))
     return _counts_from_source(source)
 
 
@@ -139,19 +142,28 @@ def _handicap_areas(provisions: pd.Series, years: pd.Series) -> pd.Series:
 @dataclass(frozen=True)
 class CaseTable:
     """Partial decisions (delafgørelser), one row each: `sag_id`, `kommunekode`, `aar`,
-    `paragraf`, `udfald` and, when the file gives it, `omraade`."""
+    `paragraf`, `udfald` and, when the file gives them, `omraade`, `afgoerelsesdato` and
+    the learning-loop details of `omglib.casedetails` (reasons, follow-up, ...)."""
 
     partial_decisions: pd.DataFrame
     provenance: Provenance
     notes: tuple[str, ...] = ()
 
 
-def read_cases(path: str | Path) -> CaseTable:
-    """A case-level file: one row per partial decision."""
-    return _cases_from_source(read_source(path))
+def read_cases(
+    path: str | Path, extra_reasons: str | Path | None = None, mask_cpr: bool = False
+) -> CaseTable:
+    """A case-level file: one row per partial decision.
+
+    `extra_reasons` is a kommune's own list of reasons for overturning (YAML, as
+    `data/laering.yaml`). A CPR number in free text is an error unless `mask_cpr`, which
+    replaces each by a pseudonym before anything else sees the text."""
+    return _cases_from_source(read_source(path), extra_reasons, mask_cpr)
 
 
-def _cases_from_source(source: SourceTable) -> CaseTable:
+def _cases_from_source(
+    source: SourceTable, extra_reasons: str | Path | None, mask_cpr: bool
+) -> CaseTable:
     checker = schema.Checker(source)
     columns = source.frame.columns
     checker.require("sag_id", "paragraf", "udfald")
@@ -160,6 +172,7 @@ def _cases_from_source(source: SourceTable) -> CaseTable:
     if "aar" not in columns and "afgoerelsesdato" not in columns:
         checker.require("aar")
     checker.raise_if_any()
+    casedetails.protect_text(checker, mask_cpr)
 
     frame = pd.DataFrame({"sag_id": schema.parse_text(checker, "sag_id", "sags-id")})
     codes, national = schema.parse_kommune(checker)
@@ -168,16 +181,22 @@ def _cases_from_source(source: SourceTable) -> CaseTable:
     checker.flag(national, kommune_column, message)
     frame["kommunekode"] = codes
     year_column = "aar" if "aar" in columns else "afgoerelsesdato"
+    dates = schema.parse_date(checker, "afgoerelsesdato") if "afgoerelsesdato" in columns else None
     if year_column == "aar":
         frame["aar"] = schema.parse_year(checker)
-    else:
-        frame["aar"] = schema.parse_date(checker, year_column).dt.year.astype("Int64")
+    elif dates is not None:
+        frame["aar"] = dates.dt.year.astype("Int64")
     frame["paragraf"] = schema.parse_provision(checker, frame["aar"])
     frame["udfald"] = schema.parse_outcome(checker)
     if "omraade" in columns:
         frame["omraade"] = schema.parse_area(checker)
     _flag_split_case(checker, frame, "kommunekode", kommune_column, "en anden kommune")
     _flag_split_case(checker, frame, "aar", year_column, "et andet år")
+    if dates is not None:
+        frame["afgoerelsesdato"] = dates
+    frame = pd.concat([frame, casedetails.parse_details(checker, extra_reasons)], axis=1)
+    decided = collapse(frame.assign(paragraf=frame["paragraf"].fillna("")))
+    casedetails.check_cases(checker, frame, decided, dates)
     checker.raise_if_any()
     return CaseTable(_whole_numbers(frame), _provenance(source), _notes(source))
 
@@ -196,13 +215,13 @@ def cases_to_dataset(cases: CaseTable) -> Dataset:
     kommune, area and provision (the case's area follows from its provision and year,
     unless the file gives one)."""
     collapsed = collapse(cases.partial_decisions)
-    by_area = _case_areas(collapsed)
+    by_area = case_areas(collapsed)
     counts = count_outcomes(by_area, ["aar", "kommunekode", "omraade", "paragraf"])
     empty_national = counts.iloc[0:0].drop(columns="kommunekode")
     return Dataset(counts, empty_national, cases.provenance, cases.notes)
 
 
-def _case_areas(cases: pd.DataFrame) -> pd.DataFrame:
+def case_areas(cases: pd.DataFrame) -> pd.DataFrame:
     if "omraade" in cases.columns:
         handicap = cases["omraade"].where(cases["omraade"] != registry.SOCIAL_AREA)
     else:

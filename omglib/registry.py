@@ -333,3 +333,69 @@ def handicap_area(provision: str, year: int) -> str | None:
     ]
     areas_found = sorted(set(row["omraade"]) - {""})
     return areas_found[0] if areas_found else None
+
+
+# --- learning loop: reasons for overturning, follow-up after a remand --------------------
+
+
+@cache
+def _learning_lists() -> dict[str, dict[str, list[str] | None]]:
+    with _data_file("laering.yaml").open(encoding="utf-8") as handle:
+        loaded: dict[str, dict[str, list[str] | None]] = yaml.safe_load(handle)
+    return loaded
+
+
+def _label_lookup(entries: dict[str, list[str] | None]) -> dict[str, str]:
+    """Folded spellings to labels."""
+    return {
+        fold(variant): label
+        for label, variants in entries.items()
+        for variant in [label, *(variants or [])]
+    }
+
+
+@cache
+def reasons(extra_file: str = "") -> dict[str, str]:
+    """Reasons for overturning (folded spelling → label): the coded list in
+    `data/laering.yaml`, plus a kommune's own reasons from `extra_file` (same format)."""
+    entries = dict(_learning_lists()["aarsager"])
+    if extra_file:
+        entries.update(_extra_reasons(extra_file))
+    return _label_lookup(entries)
+
+
+def _extra_reasons(path: str) -> dict[str, list[str] | None]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            loaded = yaml.safe_load(handle)
+    except OSError as error:
+        raise OmgError(f"Kan ikke læse årsagslisten {path}: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        raise OmgError(f"Årsagslisten {path} er ikke gyldig YAML: {error}") from error
+    entries = loaded.get("aarsager") if isinstance(loaded, dict) else None
+    if not isinstance(entries, dict) or not all(
+        isinstance(label, str) and (variants is None or isinstance(variants, list))
+        for label, variants in entries.items()
+    ):
+        raise OmgError(
+            f"Årsagslisten {path}: forventede 'aarsager:' med én linje pr. årsag, "
+            "fx 'Manglende lægeerklæring: [Lægeerklæring]'"
+        )
+    return entries
+
+
+def follow_ups() -> dict[str, str]:
+    """What happened after a remand (folded spelling → label), in reporting order."""
+    return _label_lookup(_learning_lists()["opfoelgning"])
+
+
+def follow_up_labels() -> list[str]:
+    return list(_learning_lists()["opfoelgning"])
+
+
+def unknown_label_message(value: str, lookup: dict[str, str], what: str) -> str:
+    """ "ukendt årsag 'x' – mente du ...? Forventede ..." for a coded list."""
+    labels = list(dict.fromkeys(lookup.values()))
+    guess = closest(value, lookup)
+    hint = f" – mente du '{guess}'?" if guess else ""
+    return f"ukendt {what} '{value}'{hint} Forventede en af: {', '.join(labels)}"

@@ -128,14 +128,14 @@ def parse_year(checker: Checker, column: str = "aar") -> pd.Series:
     return number.where(valid & ~out_of_range).astype("Int64")
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 
 
 def parse_date(checker: Checker, column: str) -> pd.Series:
     """A date written as 2024-03-01, 01-03-2024, 01.03.2024 or 01/03/2024."""
     raw = checker.source.frame[column]
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    for date_format in _DATE_FORMATS:
+    for date_format in DATE_FORMATS:
         attempt = pd.to_datetime(raw, format=date_format, errors="coerce")
         parsed = parsed.fillna(attempt)
     checker.flag(
