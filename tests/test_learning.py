@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from omglib import demodata, learning, read_cases, read_volumes
+from omglib import charts, demodata, learning, read_cases, read_volumes
 from omglib.errors import DataError, OmgError
+from omglib.knowledgebank import knowledge_bank
 from omglib.privacy import Pseudonyms, find_cpr, hide_cpr
 
 HEADER = [
@@ -237,3 +238,42 @@ def test_demo_cases_carry_the_learning_details() -> None:
         remands = cases.remands(code, "socialomraadet")
         assert remands["opfoelgning"].notna().all()
     assert isinstance(cases.frame, pd.DataFrame)
+
+
+# --- knowledge bank and charts --------------------------------------------------------
+
+
+def test_knowledge_bank_lists_overturned_decisions_without_case_ids(
+    cases: learning.LearningCases, tmp_path: Path
+) -> None:
+    bank = knowledge_bank(cases, "Norddjurs")
+    shown = bank.shown
+    assert len(shown) == 4  # S1-S4, each once although they count in two areas
+    assert shown["Udfald"].tolist() == ["Ophævelse", "Ændring", "Hjemvisning", "Hjemvisning"]
+    assert shown["Område"].eq("Børnehandicap").all()
+    first_remand = shown[shown["Afgørelsesdato"] == "2024-02-01"].iloc[0]
+    assert first_remand["Årsag"] == "Utilstrækkeligt oplysningsgrundlag"
+    assert first_remand["Kun del af afgørelsen"] == "ja"
+    assert first_remand["Læringspunkt"] == "Lægeerklæringen var for gammel."
+    page = str(bank.html())
+    assert "S1" not in page and "S1" not in bank.csv_bytes().decode("utf-8-sig")
+    assert '<select name="aarsag">' in page and 'data-aar="2024"' in page
+    assert bank.csv_bytes().startswith(b"\xef\xbb\xbf\xc3\x85r;")  # BOM, "År;"
+    assert bank.xlsx_bytes() == knowledge_bank(cases, "Norddjurs").xlsx_bytes()
+    saved = pd.read_excel(bank.save(tmp_path / "vidensbank.xlsx"))
+    assert saved["Paragraf"].tolist() == shown["Paragraf"].tolist()
+    with pytest.raises(ValueError, match=r"\.csv eller \.xlsx"):
+        bank.save(tmp_path / "vidensbank.txt")
+
+
+def test_reason_and_follow_up_figures(cases: learning.LearningCases) -> None:
+    ranking = learning.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024)
+    figure = charts.reasons(ranking)
+    assert figure.description == ranking.text
+    assert figure.table["Sager"].tolist() == ["2", "2"]
+    values = figure.spec()["datasets"]
+    assert any(
+        row.get("aarsag") == "Mangelfuld begrundelse" for rows in values.values() for row in rows
+    )
+    after = charts.follow_up(learning.follow_up(cases, "Norddjurs", "boernehandicap", 2024))
+    assert after.table.set_index("Opfølgning").loc["Afventer", "Sager"] == "1 af 2"

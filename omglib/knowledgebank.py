@@ -1,0 +1,215 @@
+"""The knowledge bank (vidensbank): the kommune's overturned decisions with what was
+learned from them, to read, filter and share.
+
+In a report it is a table with filters by area, provision, reason and year that work
+offline (a few lines of plain JavaScript in the page; without JavaScript, and in the
+PDF, the whole table shows). It exports as CSV (semicolon, UTF-8 with BOM, as Danish
+Excel opens it) and XLSX, byte for byte the same for the same data. Case ids are never
+part of it: the bank is for committees and colleagues, not for finding a case.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from omglib import danish, registry
+from omglib.display import Html
+from omglib.learning import LearningCases
+from omglib.output import write_bytes_atomic
+
+ATTACHMENT_MIME: Final = "application/vnd.omg.attachments+json"
+"""Files a notebook output carries for the batch to write beside the report:
+{file suffix: base64 content}."""
+
+COLUMNS: Final = {
+    "aar": "År",
+    "dato": "Afgørelsesdato",
+    "omraade": "Område",
+    "paragraf": "Paragraf",
+    "udfald": "Udfald",
+    "aarsag": "Årsag",
+    "delvis": "Kun del af afgørelsen",
+    "opfoelgning": "Opfølgning",
+    "laeringspunkt": "Læringspunkt",
+}
+FILTERS: Final = ("omraade", "paragraf", "aarsag", "aar")
+_OUTCOME_LABELS: Final = {"aendret": "Ændring", "ophaevet": "Ophævelse", "hjemvist": "Hjemvisning"}
+_OTHER_SOCIAL: Final = "Øvrige socialområdet"
+
+FILTER_SCRIPT: Final = """
+(() => {
+  const bank = document.currentScript.previousElementSibling;
+  const selects = [...bank.querySelectorAll("select")];
+  const rows = [...bank.querySelectorAll("tbody tr")];
+  const status = bank.querySelector(".omg-bank-count");
+  const apply = () => {
+    let shown = 0;
+    for (const row of rows) {
+      const visible = selects.every(s => !s.value ||
+        row.dataset[s.name].split("|").includes(s.value));
+      row.hidden = !visible;
+      shown += visible;
+    }
+    status.textContent = `Viser ${shown} af ${rows.length} afgørelser.`;
+  };
+  selects.forEach(s => s.addEventListener("change", apply));
+})();
+"""
+
+
+@dataclass(frozen=True)
+class KnowledgeBank:
+    """Overturned decisions, newest first, one row each (columns as in COLUMNS; the
+    reasons as a tuple)."""
+
+    table: pd.DataFrame
+    kommune: int
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The table as a reader sees it: Danish headers, reasons joined."""
+        frame = self.table.assign(
+            aarsag=self.table["aarsag"].map(" | ".join),
+            dato=self.table["dato"].map(lambda d: "" if pd.isna(d) else d.date().isoformat()),
+        )
+        return frame.rename(columns=COLUMNS)[list(COLUMNS.values())]
+
+    def csv_bytes(self) -> bytes:
+        text = self.shown.to_csv(sep=";", index=False, lineterminator="\r\n")
+        return ("\ufeff" + text).encode("utf-8")
+
+    def xlsx_bytes(self) -> bytes:
+        """An Excel workbook; zip entry times fixed, so the same data give the same bytes."""
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            self.shown.to_excel(writer, index=False, sheet_name="Vidensbank")
+            properties = writer.book.properties
+            properties.created = properties.modified = pd.Timestamp("2000-01-01").to_pydatetime()
+        return _fixed_zip_times(buffer.getvalue())
+
+    def save(self, path: str | Path) -> Path:
+        """Write the bank as .csv or .xlsx (atomically)."""
+        target = Path(path)
+        if target.suffix.lower() == ".csv":
+            return write_bytes_atomic(target, self.csv_bytes())
+        if target.suffix.lower() == ".xlsx":
+            return write_bytes_atomic(target, self.xlsx_bytes())
+        raise ValueError(f"Vidensbanken kan gemmes som .csv eller .xlsx, ikke '{target.suffix}'")
+
+    def html(self) -> Html:
+        """The bank as a filterable table (works offline; the whole table without JS)."""
+        filters = "".join(self._filter(column) for column in FILTERS)
+        rows = "".join(self._row(record) for record in self.table.to_dict("records"))
+        headers = "".join(f'<th scope="col">{html.escape(t)}</th>' for t in COLUMNS.values())
+        count = f"Viser {len(self.table)} af {len(self.table)} afgørelser."
+        return Html(
+            '<div class="omg-bank">'
+            f'<div class="omg-bank-filters">{filters}</div>'
+            f'<p class="omg-bank-count" aria-live="polite">{count}</p>'
+            '<table class="omg-table"><caption>Vidensbank: omgjorte afgørelser</caption>'
+            f"<thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table></div>"
+            f"<script>{FILTER_SCRIPT}</script>"
+        )
+
+    def _filter(self, column: str) -> str:
+        values = sorted({v for cell in self.table[column] for v in _values(cell)}, key=str)
+        options = "".join(
+            f'<option value="{html.escape(str(v))}">{html.escape(str(v))}</option>' for v in values
+        )
+        name = COLUMNS[column]
+        return (
+            f'<label>{html.escape(name)} <select name="{column}">'
+            f'<option value="">Alle</option>{options}</select></label>'
+        )
+
+    def _row(self, record: dict[Any, Any]) -> str:
+        data = "".join(
+            f' data-{column}="{html.escape("|".join(map(str, _values(record[column]))))}"'
+            for column in FILTERS
+        )
+        shown = {
+            **record,
+            "aarsag": "; ".join(record["aarsag"]),
+            "dato": "" if pd.isna(record["dato"]) else danish.format_date(record["dato"].date()),
+        }
+        cells = "".join(f"<td>{html.escape(str(shown[c]))}</td>" for c in COLUMNS)
+        return f"<tr{data}>{cells}</tr>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {
+            "text/html": str(self.html()),
+            "text/plain": f"Vidensbank med {len(self.table)} omgjorte afgørelser",
+            ATTACHMENT_MIME: {
+                "vidensbank.csv": base64.b64encode(self.csv_bytes()).decode("ascii"),
+                "vidensbank.xlsx": base64.b64encode(self.xlsx_bytes()).decode("ascii"),
+            },
+        }
+
+
+def _values(cell: object) -> tuple[object, ...]:
+    return tuple(cell) if isinstance(cell, tuple) else (cell,)
+
+
+def knowledge_bank(
+    cases: LearningCases, kommune: int | str, years: tuple[int, ...] | None = None
+) -> KnowledgeBank:
+    """The kommune's overturned decisions (all areas; `years` to limit), newest first."""
+    code = registry.kommune_code(kommune)
+    frame = cases.frame
+    chosen = frame[
+        (frame["kommunekode"] == code)
+        & frame["udfald"].astype(str).isin(_OUTCOME_LABELS)
+        & ((frame["aar"].isin(years)) if years else True)
+    ]
+    by_case = chosen.sort_values("omraade").groupby("sag_id", sort=False)
+    first = by_case.first()
+    table = pd.DataFrame(
+        {
+            "aar": first["aar"].astype(int),
+            "dato": first.get("afgoerelsesdato", pd.NaT),
+            "omraade": by_case["omraade"].agg(_area_label),
+            "paragraf": first["paragraf"],
+            "udfald": first["udfald"].astype(str).map(_OUTCOME_LABELS),
+            "aarsag": first["aarsag"] if "aarsag" in first else [()] * len(first),
+            "delvis": first.get("kun_delvis", pd.Series(pd.NA, index=first.index)).map(_yes_no),
+            "opfoelgning": first.get("opfoelgning", pd.Series(None, index=first.index)).fillna(""),
+            "laeringspunkt": first.get("laeringspunkt", pd.Series(None, index=first.index)).fillna(
+                ""
+            ),
+        }
+    )
+    table = table.sort_values(["aar", "dato", "paragraf"], ascending=[False, False, True])
+    return KnowledgeBank(table.reset_index(drop=True), code)
+
+
+def _area_label(areas: pd.Series) -> str:
+    """The case's own area: the handicap area it belongs to, else the rest of
+    socialområdet (every case counts in socialområdet too)."""
+    specific = [a for a in areas if a != registry.SOCIAL_AREA]
+    return registry.areas()[specific[0]].short_name.capitalize() if specific else _OTHER_SOCIAL
+
+
+def _yes_no(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return "ja" if bool(value) else "nej"
+
+
+def _fixed_zip_times(content: bytes) -> bytes:
+    """The same zip with every entry dated 1980-01-01, the zip format's first date."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(entry.filename))
+    return output.getvalue()
