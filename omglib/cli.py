@@ -322,6 +322,36 @@ def demo_data(outdir: Path) -> None:
         click.echo(f"Skrev {path}")
 
 
+@main.command("handleplan")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    help="Datafil til målepunkterne; uden den bruges demodata.",
+)
+@click.option(
+    "--volumes",
+    "volumes_path",
+    type=click.Path(path_type=Path),
+    help="Kommunens egne tal (til målepunkter på modtagne klager).",
+)
+@click.pass_context
+def handleplan_command(
+    ctx: click.Context, path: Path, data_path: Path | None, volumes_path: Path | None
+) -> None:
+    """Tjek en handleplan (YAML) og vis den med overskredne handlinger og vurdering af
+    målene; alle fejl i filen vises på én gang."""
+    from omglib import actionplan
+    from omglib.narrative import report_date
+
+    ctx.obj["all_problems"] = True
+    plan = actionplan.read_action_plan(path)
+    data = _load_data(data_path)
+    volumes = _load_volumes(volumes_path, data_path)
+    click.echo(actionplan.plan_text(plan, data, volumes, report_date()))
+
+
 def _load_data(path: Path | None) -> Dataset:
     return read_data(path if path is not None else demodata.packaged_file("afgoerelser"))
 

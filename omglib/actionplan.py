@@ -1,0 +1,953 @@
+"""A kommune's handleplan (action plan): read from YAML with every problem reported at
+once, measurable targets checked against figures omglib computes, overdue actions
+flagged, and tables and sentences for the reports.
+
+Since 1 July 2022 the kommunalbestyrelse must decide whether a handleplan is needed
+(retssikkerhedslovens § 79 b); kommuner show it as a table of Emne, Mål, Hvad, Hvornår,
+Ansvarlig and Status. This module holds that plan as data, so a report can say which
+actions are overdue and whether the plan's targets were reached.
+
+The file format (UTF-8 YAML)::
+
+    kommune: Norddjurs        # required: code (707) or any name the registry knows
+    omraade: boernehandicap   # optional: the area the plan covers (omitted: all areas)
+    vedtaget: 2024-03-12      # optional: date the council adopted the plan
+    kilde: "Børne- og Ungeudvalget, 12. marts 2024, pkt. 5"   # optional
+    handlinger:               # required: one or more actions
+      - emne: Oplysningsgrundlag                  # required
+        maal: Færre hjemvisninger på grund af ...   # required
+        hvad:                                    # required: a text or a list of texts
+          - Tjekliste for lægeerklæringer
+        fra: 2024-04-01                          # required date
+        til: 2024-12-31                          # required date, not before `fra`
+        ansvarlig: Afdelingsleder, Børn og Familie   # required
+        status: i gang            # required: ikke startet | i gang | gennemført | forsinket
+        maalepunkt:               # optional measurable target
+          tal: omgoerelsesprocent # a name in FIGURES (see `register_figure`)
+          omraade: boernehandicap # optional when the plan has an omraade
+          aar: 2025
+          under: 40 %             # exactly one of `under` and `over`
+
+Keys, statuses, figure names and areas are matched with omglib's one folding rule
+(`names.fold`): case, spaces and punctuation do not matter and æ, ø, å may be written
+ae, oe, aa, so `mål:`, `Status: Gennemfoert` and `tal: Omgørelsesprocent` are all read;
+anything else gets a "mente du ...?" suggestion. Dates are written 2024-04-01,
+01-04-2024 or 01.04.2024. A rate threshold is read as a percentage when written with
+"%" or "pct." ("40 %", "12,5 %") or as a number from 1 to 100 (40); a plain number
+below 1 is a share (0.4 is 40 %), so write "0,5 %" for half a percent. It must lie
+strictly between 0 % and 100 %. A count threshold is a whole number (30).
+
+The plan's start year, around which `before_after` compares, is the year it was
+adopted (`vedtaget`), or without that the year its first action starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Final, Literal, TypeVar
+
+import pandas as pd
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from omglib import danish, registry, stats
+from omglib.dataset import Dataset, Provenance
+from omglib.display import Html, Markdown
+from omglib.errors import DataError, OmgError, Problem
+from omglib.names import closest, fold
+from omglib.readers import CaseTable, Volumes
+from omglib.schema import MIN_YEAR
+
+DEMO_FILE: Final = "handleplan-norddjurs.yaml"
+
+STATUS_CLASSES: Final[dict[str, str]] = {
+    "ikke startet": "omg-status-not-started",
+    "i gang": "omg-status-in-progress",
+    "gennemført": "omg-status-done",
+    "forsinket": "omg-status-delayed",
+}
+"""The statuses an action can have, in order, with the CSS class that colours each."""
+STATUSES: Final = tuple(STATUS_CLASSES)
+DONE: Final = "gennemført"
+OVERDUE_LABEL: Final = "Overskredet"
+
+Outcome = Literal["reached", "not_reached", "undecided"]
+VERDICT_LABELS: Final[dict[Outcome, str]] = {
+    "reached": "nået",
+    "not_reached": "ikke nået",
+    "undecided": "kan ikke afgøres endnu",
+}
+"""A target's verdict in plain Danish; its CSS class is `omg-verdict-<outcome>`."""
+
+Kind = Literal["rate", "count"]
+Direction = Literal["under", "over"]
+
+_PLAN_FIELDS: Final = ("kommune", "omraade", "vedtaget", "kilde", "handlinger")
+_ACTION_FIELDS: Final = ("emne", "maal", "hvad", "fra", "til", "ansvarlig", "status", "maalepunkt")
+_REQUIRED_ACTION_FIELDS: Final = _ACTION_FIELDS[:-1]
+_TARGET_FIELDS: Final = ("tal", "omraade", "aar", "under", "over")
+_DATE_FORMATS: Final = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+_DATE_EXPECTED: Final = "forventede en dato som 2024-04-01 (år-måned-dag) eller 01-04-2024"
+_NULL_TAG: Final = "tag:yaml.org,2002:null"
+_THRESHOLD = re.compile(r"(?P<number>-?\d+(?:[.,]\d+)?)\s*(?P<percent>%|pct\.?|procent)?", re.I)
+_SYNTHETIC_MARK: Final = "syntetisk"
+
+
+# --- the plan -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A measurable target: `figure` (a name in FIGURES) for the plan's kommune in
+    `area` and `year` must be under or over `threshold` (a share for rates)."""
+
+    figure: str
+    area: str
+    year: int
+    direction: Direction
+    threshold: float
+    line: int
+
+    def describe(self) -> str:
+        """ "under 40 % i 2025"."""
+        return f"{self.direction} {format_threshold(self)} i {self.year}"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One row of the plan; `line` is where it starts in the YAML file."""
+
+    number: int
+    topic: str
+    goal: str
+    activities: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    responsible: str
+    status: str
+    target: Target | None
+    line: int
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    """A kommune's handleplan as read from its YAML file."""
+
+    kommune: int
+    area: str | None
+    adopted: dt.date | None
+    source: str
+    actions: tuple[Action, ...]
+    provenance: Provenance
+
+    @property
+    def kommune_name(self) -> str:
+        return registry.kommune_name(self.kommune)
+
+    @property
+    def start_year(self) -> int:
+        """The year the plan was adopted, else the year its first action starts."""
+        if self.adopted is not None:
+            return self.adopted.year
+        return min(action.start for action in self.actions).year
+
+
+def demo_file() -> Path:
+    """The packaged synthetic demo plan for Norddjurs (børnehandicap, adopted 2024)."""
+    return Path(str(resources.files("omglib").joinpath("demo", DEMO_FILE)))
+
+
+# --- reading and validating -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanProblem(Problem):
+    """A problem in a plan file, placed by line (YAML has lines, not rows) and field."""
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"linje {self.row}")
+        if self.column is not None:
+            where.append(f"'{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+Field = tuple[ScalarNode, Node]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The fields of one YAML mapping by canonical key, where the mapping starts, and the
+    keys that misspelt keys were probably meant to be."""
+
+    node: Node
+    found: dict[str, Field]
+    guessed: frozenset[str]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.found
+
+    def parse(self, name: str, parse: Callable[[Field], T | None]) -> T | None:
+        """The field parsed, or None when it is absent (or a problem, already flagged)."""
+        return parse(self.found[name]) if name in self.found else None
+
+
+class _Reader:
+    """Walks the YAML node tree of one file, collecting every problem."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def flag(self, node: Node | None, column: str | None, message: str) -> None:
+        row = None if node is None else node.start_mark.line + 1
+        self.problems.append(PlanProblem(self.file, row, column, None, message))
+
+    def fields(
+        self, node: Node, allowed: Sequence[str], what: str, at: Node | None = None
+    ) -> Fields | None:
+        """A mapping's fields by canonical key, and the keys that unknown keys were
+        probably meant to be (so a misspelt key is not also reported missing). Problems
+        of the whole mapping are placed at `at` (its key) or where the mapping starts."""
+        if not isinstance(node, MappingNode):
+            self.flag(node, None, f"forventede {what} med felter som '{allowed[0]}:'")
+            return None
+        known = {fold(name): name for name in allowed}
+        found: dict[str, Field] = {}
+        guessed: set[str] = set()
+        for key, value in node.value:
+            written = str(key.value)
+            name = known.get(fold(written))
+            if name is None:
+                guess = closest(written, known)
+                guessed.add(guess or "")
+                hint = f" – mente du '{guess}'?" if guess else ""
+                message = f"ukendt felt '{written}'{hint} Kendte felter: {_listed(allowed)}"
+                self.flag(key, None, message)
+            elif name in found:
+                first = found[name][0].start_mark.line + 1
+                self.flag(key, written, f"feltet står to gange (også på linje {first})")
+            else:
+                found[name] = (key, value)
+        return Fields(at or node, found, frozenset(guessed))
+
+    def missing(self, fields: Fields, required: Sequence[str], who: str) -> None:
+        """One problem naming every required field that is neither given nor misspelt."""
+        absent = [name for name in required if name not in fields and name not in fields.guessed]
+        if absent:
+            self.flag(fields.node, None, f"{who} mangler {_fields_text(absent)}")
+
+    def text(self, field: Field) -> str | None:
+        """A field's text as written (numbers and dates too), or None (flagged) when
+        it is empty or not a single value."""
+        key, node = field
+        if not isinstance(node, ScalarNode):
+            self.flag(node, key.value, "forventede en enkelt værdi, ikke en liste eller felter")
+            return None
+        if node.tag == _NULL_TAG or not str(node.value).strip():
+            self.flag(key, key.value, "er tom – skriv en værdi efter kolon")
+            return None
+        return str(node.value).strip()
+
+    def texts(self, field: Field) -> tuple[str, ...] | None:
+        """A text or a list of texts."""
+        key, node = field
+        if not isinstance(node, SequenceNode):
+            single = self.text(field)
+            return None if single is None else (single,)
+        items = [self.text((key, item)) for item in node.value]
+        if not node.value:
+            self.flag(node, key.value, "listen er tom – skriv mindst én aktivitet")
+        return None if None in items or not items else tuple(i for i in items if i)
+
+    def date(self, field: Field) -> dt.date | None:
+        written = self.text(field)
+        if written is None:
+            return None
+        for date_format in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(written, date_format).date()
+            except ValueError:
+                continue
+        self.flag(
+            field[1], field[0].value, f"'{written}' er ikke en gyldig dato – {_DATE_EXPECTED}"
+        )
+        return None
+
+    def choice(self, field: Field, known: dict[str, str], what: str, expected: str) -> str | None:
+        """A value from a coded list (`known` maps folded spellings to values), with a
+        "mente du ...?" suggestion when it is unknown."""
+        written = self.text(field)
+        if written is None:
+            return None
+        value = known.get(fold(written))
+        if value is None:
+            guess = closest(written, known)
+            hint = f" – mente du '{guess}'?" if guess else ""
+            self.flag(field[1], field[0].value, f"ukendt {what} '{written}'{hint} {expected}")
+        return value
+
+    def status(self, field: Field) -> str | None:
+        known = {fold(status): status for status in STATUSES}
+        expected = f"Forventede {_listed(STATUSES, 'eller')}"
+        return self.choice(field, known, "status", expected)
+
+    def area(self, field: Field) -> str | None:
+        known = {fold(area.id): area.id for area in registry.areas().values()}
+        known.update({fold(area.name): area.id for area in registry.areas().values()})
+        expected = f"Forventede {_listed(list(registry.areas()), 'eller')}"
+        return self.choice(field, known, "område", expected)
+
+    def figure(self, field: Field) -> str | None:
+        known = {fold(name): name for name in FIGURES}
+        known.update({fold(figure.label): name for name, figure in FIGURES.items()})
+        return self.choice(field, known, "tal", f"Kendte tal: {_known_figures()}")
+
+    def kommune(self, field: Field) -> int | None:
+        written = self.text(field)
+        if written is None:
+            return None
+        try:
+            return registry.kommune_code(written)
+        except OmgError:
+            hint = registry.kommune_hint(written)
+            self.flag(field[1], field[0].value, f"ukendt kommune '{written}' – {hint}")
+            return None
+
+    def year(self, field: Field) -> int | None:
+        written = self.text(field)
+        if written is None:
+            return None
+        if not re.fullmatch(r"\d{4}", written) or int(written) < MIN_YEAR:
+            message = f"'{written}' er ikke et årstal – forventede et år fra {MIN_YEAR}, fx 2025"
+            self.flag(field[1], field[0].value, message)
+            return None
+        return int(written)
+
+    def threshold(self, field: Field, kind: Kind | None) -> float | None:
+        written = self.text(field)
+        if written is None:
+            return None
+        try:
+            return parse_threshold(written, kind)
+        except ValueError as error:
+            self.flag(field[1], field[0].value, f"'{written}' {error}")
+            return None
+
+
+def read_action_plan(path: str | Path) -> ActionPlan:
+    """Read and validate a handleplan (format in the module docstring).
+
+    Raises DataError listing every problem in the file, each with its line number and
+    field, so the user can fix them all at once."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError([PlanProblem(str(path), None, None, None, "filen findes ikke")])
+    raw = path.read_bytes()
+    reader = _Reader(path.name)
+    root = _compose(raw, path.name)
+    fields = reader.fields(root, _PLAN_FIELDS, "en handleplan") if root is not None else None
+    if fields is None:
+        message = "filen er tom – forventede felter som 'kommune:' og 'handlinger:'"
+        raise DataError(reader.problems or [PlanProblem(path.name, None, None, None, message)])
+    reader.missing(fields, ("kommune", "handlinger"), "handleplanen")
+    kommune = fields.parse("kommune", reader.kommune)
+    area = fields.parse("omraade", reader.area)
+    adopted = fields.parse("vedtaget", reader.date)
+    source = fields.parse("kilde", reader.text) or ""
+    has_area = "omraade" in fields
+    actions = fields.parse("handlinger", lambda field: _actions(reader, field, area, has_area))
+    if reader.problems or kommune is None or actions is None:
+        raise DataError(reader.problems)
+    provenance = Provenance(path.name, hashlib.sha256(raw).hexdigest(), _is_synthetic(raw))
+    return ActionPlan(kommune, area, adopted, source, actions, provenance)
+
+
+def _compose(raw: bytes, name: str) -> Node | None:
+    """The YAML node tree (it keeps line numbers), or a one-line DataError."""
+    try:
+        return yaml.compose(raw.decode("utf-8-sig"), Loader=yaml.SafeLoader)
+    except UnicodeDecodeError as error:
+        message = "filen er ikke gemt som UTF-8 – gem den som UTF-8 og prøv igen"
+        raise DataError([PlanProblem(name, None, None, None, message)]) from error
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        row = None if mark is None else mark.line + 1
+        detail = error.problem or error.context
+        message = (
+            f"er ikke gyldig YAML – tjek indrykning, kolon og anførselstegn (YAML siger: {detail})"
+        )
+        raise DataError([PlanProblem(name, row, None, None, message)]) from error
+
+
+def _is_synthetic(raw: bytes) -> bool:
+    """Whether the file's opening comment says it is synthetic (like the demo CSVs)."""
+    lines = raw.decode("utf-8-sig").splitlines()
+    comments = [line for line in lines[:5] if line.lstrip().startswith("#")]
+    return any(_SYNTHETIC_MARK in fold(line) for line in comments)
+
+
+def _actions(
+    reader: _Reader, field: Field, plan_area: str | None, plan_has_area: bool
+) -> tuple[Action, ...] | None:
+    """The actions; `plan_area` is the targets' default area (None when the plan has
+    none, or when `plan_has_area` and it is a problem already reported)."""
+    key, node = field
+    if not isinstance(node, SequenceNode) or not node.value:
+        message = "forventede en liste af handlinger, hver begyndende med '- emne:'"
+        reader.flag(node, key.value, message)
+        return None
+    parsed = [
+        _action(reader, i, item, plan_area, plan_has_area) for i, item in enumerate(node.value, 1)
+    ]
+    actions = [action for action in parsed if action is not None]
+    return tuple(actions) if len(actions) == len(parsed) else None
+
+
+def _action(
+    reader: _Reader, number: int, node: Node, plan_area: str | None, plan_has_area: bool
+) -> Action | None:
+    fields = reader.fields(node, _ACTION_FIELDS, f"handling {number}")
+    if fields is None:
+        return None
+    topic = fields.parse("emne", reader.text)
+    who = f"handling {number} ('{topic}')" if topic else f"handling {number} (uden emne)"
+    reader.missing(fields, _REQUIRED_ACTION_FIELDS, who)
+    goal = fields.parse("maal", reader.text)
+    activities = fields.parse("hvad", reader.texts)
+    period = _period(reader, fields)
+    responsible = fields.parse("ansvarlig", reader.text)
+    status = fields.parse("status", reader.status)
+    target = fields.parse(
+        "maalepunkt", lambda field: _target(reader, field, plan_area, plan_has_area)
+    )
+    if topic is None or goal is None or activities is None or period is None:
+        return None
+    if responsible is None or status is None or ("maalepunkt" in fields and target is None):
+        return None
+    line = node.start_mark.line + 1
+    return Action(number, topic, goal, activities, *period, responsible, status, target, line)
+
+
+def _period(reader: _Reader, fields: Fields) -> tuple[dt.date, dt.date] | None:
+    start, end = fields.parse("fra", reader.date), fields.parse("til", reader.date)
+    if start is None or end is None:
+        return None
+    if end < start:
+        key, node = fields.found["til"]
+        message = (
+            f"slutdatoen {danish.format_date(end)} ligger før "
+            f"startdatoen {danish.format_date(start)} – 'til' skal være efter 'fra'"
+        )
+        reader.flag(node, key.value, message)
+        return None
+    return start, end
+
+
+def _target(
+    reader: _Reader, field: Field, plan_area: str | None, plan_has_area: bool
+) -> Target | None:
+    fields = reader.fields(field[1], _TARGET_FIELDS, "et målepunkt", at=field[0])
+    if fields is None:
+        return None
+    required = ["tal", "aar"] + ([] if plan_has_area else ["omraade"])
+    reader.missing(fields, required, "målepunktet")
+    figure = fields.parse("tal", reader.figure)
+    area = fields.parse("omraade", reader.area) if "omraade" in fields else plan_area
+    year = fields.parse("aar", reader.year)
+    directions: list[Direction] = [d for d in ("under", "over") if d in fields]
+    if len(directions) != 1:
+        given = "både 'under' og 'over'" if directions else "hverken 'under' eller 'over'"
+        message = f"målepunktet har {given} – angiv præcis én af dem, fx 'under: 40 %'"
+        reader.flag(fields.node, None, message)
+        return None
+    kind = None if figure is None else FIGURES[figure].kind
+    threshold = fields.parse(directions[0], lambda value: reader.threshold(value, kind))
+    if figure is None or area is None or year is None or threshold is None:
+        return None
+    line = fields.node.start_mark.line + 1
+    return Target(figure, area, year, directions[0], threshold, line)
+
+
+def parse_threshold(text: str, kind: Kind | None) -> float:
+    """A target's threshold: a share for a rate, a whole number for a count (the
+    accepted forms are in the module docstring); ValueError with a Danish message.
+    Without a kind (the figure is unknown) only that it is a number is checked."""
+    match = _THRESHOLD.fullmatch(text.strip())
+    if kind == "count":
+        if match is None or match["percent"] or not match["number"].isdigit():
+            raise ValueError("er ikke et helt antal – forventede fx 30 (uden %)")
+        return float(match["number"])
+    if match is None:
+        raise ValueError("er ikke et tal – forventede en procent, fx 40 % (eller 40 eller 0,4)")
+    number = float(match["number"].replace(",", "."))
+    share = number / 100 if match["percent"] or number >= 1 else number
+    if kind == "rate" and not 0 < share < 1:
+        raise ValueError("skal ligge mellem 0 % og 100 % – forventede fx 40 %")
+    return share
+
+
+def _fields_text(names: Sequence[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    noun = "feltet" if len(names) == 1 else "felterne"
+    return f"{noun} {_listed(quoted, 'og')}"
+
+
+def _listed(items: Sequence[str], last: str = "") -> str:
+    """ "a, b og c" with a conjunction, else "a, b, c"."""
+    if not last or len(items) < 2:
+        return ", ".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _known_figures() -> str:
+    return ", ".join(f"{name} ({figure.label.lower()})" for name, figure in FIGURES.items())
+
+
+# --- figures a target can name ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    """What a measurement may draw on: the aggregated data, the kommune's own volumes
+    and its case-level table (each optional except the data), for one kommune."""
+
+    data: Dataset
+    volumes: Volumes | None
+    cases: CaseTable | None
+    kommune: int
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A figure for one kommune, area and year. `value` is None when it cannot be
+    measured, and `note` then says why in Danish; `interval` is the 95 % interval of a
+    rate (None for an exact count); `counts` is what the value rests on ("9 af 14 sager",
+    "29 klager modtaget")."""
+
+    year: int
+    value: float | None
+    interval: tuple[float, float] | None
+    counts: str
+    note: str = ""
+
+
+MeasureFunction = Callable[[MeasureContext, str, int], Measurement]
+"""Measures a figure for `(context, area, year)`."""
+
+
+@dataclass(frozen=True)
+class MeasurableFigure:
+    """A figure a target can name: its Danish label, whether it is a rate (a share with
+    an interval) or a count, and the function that measures it."""
+
+    name: str
+    label: str
+    kind: Kind
+    measure: MeasureFunction
+
+
+FIGURES: dict[str, MeasurableFigure] = {}
+"""The registry of figures by name, in the order they were registered."""
+
+
+def register_figure(name: str, label: str, kind: Kind, function: MeasureFunction) -> None:
+    """Make a figure available to targets (`tal: name` in the YAML file).
+
+    A module defining a figure calls this when imported, e.g. with a function of
+    `context.cases` that counts remands with a given reason; import that module before
+    reading plans that name the figure. Names are unique."""
+    if name in FIGURES:
+        raise ValueError(f"figure {name!r} is already registered")
+    if kind not in ("rate", "count"):
+        raise ValueError(f"kind must be 'rate' or 'count', got {kind!r}")
+    FIGURES[name] = MeasurableFigure(name, label, kind, function)
+
+
+def _outcome_counts(data: Dataset, kommune: int, area: str, year: int) -> pd.Series:
+    """The kommune's summed counts for an area and year (zeros when it had no cases)."""
+    rows = data.select(area, year)
+    rows = rows[rows["kommunekode"] == kommune]
+    columns = ["stadfaestet", "hjemvist", "aendret_ophaevet"]
+    return rows[columns].sum().astype("int64")
+
+
+def _missing_year(data: Dataset, year: int) -> str:
+    years = data.years()
+    if years and year > years[-1]:
+        return f"Datafilen har endnu ingen tal for {year} (den går til {years[-1]})."
+    span = f"{years[0]}–{years[-1]}" if years else "ingen år"
+    return f"Datafilen har ingen tal for {year} (den har {span})."
+
+
+def _rate(outcomes: tuple[str, ...]) -> MeasureFunction:
+    """A rate over realitetsbehandlede sager with the given outcomes in the numerator."""
+
+    def measure(context: MeasureContext, area: str, year: int) -> Measurement:
+        data = context.data
+        if year not in data.years():
+            return Measurement(year, None, None, "", _missing_year(data, year))
+        if area not in data.areas():
+            note = f"Datafilen har ingen tal for {registry.area_name(area).lower()}."
+            return Measurement(year, None, None, "", note)
+        counts = _outcome_counts(data, context.kommune, area, year)
+        total, part = int(counts.sum()), int(counts[list(outcomes)].sum())
+        if total == 0:
+            note = f"Ingen realitetsbehandlede sager i {year}, så der er ingen procent."
+            return Measurement(year, None, None, danish.format_counts(0, 0), note)
+        lower, upper = stats.wilson_interval(part, total)
+        interval = (float(lower), float(upper))
+        return Measurement(year, part / total, interval, danish.format_counts(part, total))
+
+    return measure
+
+
+def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
+    """Complaints the kommune received (its own volumes file, `klager_modtaget`)."""
+    volumes = context.volumes
+    if volumes is None or "klager_modtaget" not in volumes.frame.columns:
+        note = "Kommunens egne tal for modtagne klager (volumenfilen) er ikke indlæst."
+        return Measurement(year, None, None, "", note)
+    frame = volumes.frame
+    rows = frame[
+        (frame["kommunekode"] == context.kommune)
+        & (frame["omraade"] == area)
+        & (frame["aar"] == year)
+    ]
+    if rows.empty:
+        note = f"Volumenfilen har ingen tal for {registry.area_name(area).lower()} {year}."
+        return Measurement(year, None, None, "", note)
+    count = int(rows["klager_modtaget"].iloc[0])
+    noun = "klage" if count == 1 else "klager"
+    return Measurement(year, float(count), None, f"{danish.format_int(count)} {noun} modtaget")
+
+
+register_figure(
+    "omgoerelsesprocent", "Omgørelsesprocent", "rate", _rate(("hjemvist", "aendret_ophaevet"))
+)
+register_figure("hjemvisningsprocent", "Hjemvisningsprocent", "rate", _rate(("hjemvist",)))
+register_figure(
+    "aendringsprocent", "Ændrings-/ophævelsesprocent", "rate", _rate(("aendret_ophaevet",))
+)
+register_figure("klager_modtaget", "Klager modtaget", "count", _complaints)
+
+
+def format_threshold(target: Target) -> str:
+    """ "40 %" for a rate, "30" for a count."""
+    if FIGURES[target.figure].kind == "count":
+        return danish.format_int(int(target.threshold))
+    whole = float(round(100 * target.threshold, 6)).is_integer()
+    return danish.format_pct(target.threshold, decimals=0 if whole else 1)
+
+
+def measure(target: Target, context: MeasureContext) -> Measurement:
+    """The target's figure, measured for the context's kommune, the target's area and year."""
+    return FIGURES[target.figure].measure(context, target.area, target.year)
+
+
+def measured_text(measurement: Measurement) -> str:
+    """ "64,3 % (9 af 14 sager; 95 %-interval 38,8 %–83,7 %)", "29 klager modtaget", or
+    "–" when nothing could be measured."""
+    if measurement.value is None:
+        return danish.NO_VALUE
+    if measurement.interval is None:
+        return measurement.counts or danish.format_number(measurement.value, decimals=0)
+    interval = danish.format_interval(*measurement.interval)
+    share = danish.format_pct(measurement.value)
+    return f"{share} ({measurement.counts}; 95 %-interval {interval})"
+
+
+# --- verdicts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a target was reached, with one Danish sentence saying why."""
+
+    outcome: Outcome
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.outcome]
+
+    def __str__(self) -> str:
+        return f"{self.label.capitalize()}. {self.reason}"
+
+
+def assess(target: Target, measurement: Measurement) -> Verdict:
+    """Reached, not reached, or cannot tell yet.
+
+    A rate is judged on its 95 % interval, since a kommune's rate often rests on a
+    handful of cases: the whole interval on the target's side of the threshold is
+    "nået", the whole interval on the other side "ikke nået", and an interval reaching
+    both sides "kan ikke afgøres endnu" (the numbers cannot tell). An exact count is
+    compared directly. Without a value for the target year (not published yet, no
+    cases) the verdict is "kan ikke afgøres endnu" with the measurement's reason."""
+    if measurement.value is None:
+        return Verdict("undecided", measurement.note)
+    threshold = format_threshold(target)
+    if measurement.interval is None:
+        return _assess_count(target, measurement.value, threshold)
+    lower, upper = measurement.interval
+    below, above = upper < target.threshold, lower > target.threshold
+    interval = f"95 %-intervallet ({danish.format_interval(lower, upper)})"
+    if below or above:
+        reached = below if target.direction == "under" else above
+        side = "under" if below else "over"
+        return Verdict(
+            "reached" if reached else "not_reached", f"Hele {interval} ligger {side} {threshold}."
+        )
+    reason = (
+        f"Målt {danish.format_pct(measurement.value)} ({measurement.counts}), men {interval} "
+        f"rækker både under og over {threshold}, så tallene kan ikke afgøre det."
+    )
+    return Verdict("undecided", reason)
+
+
+def _assess_count(target: Target, value: float, threshold: str) -> Verdict:
+    """An exact count against its threshold (no interval: nothing to be unsure of)."""
+    below, above = value < target.threshold, value > target.threshold
+    reached = below if target.direction == "under" else above
+    measured = danish.format_number(value, decimals=0)
+    link = "og" if reached else "men"
+    reason = f"Målt {measured}, {link} målet var {target.direction} {threshold}."
+    return Verdict("reached" if reached else "not_reached", reason)
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One action's target, what was measured and the verdict."""
+
+    action: Action
+    target: Target
+    measurement: Measurement
+    verdict: Verdict
+
+
+def evaluate_targets(
+    plan: ActionPlan, data: Dataset, volumes: Volumes | None = None, cases: CaseTable | None = None
+) -> list[TargetResult]:
+    """Every target of the plan measured for the plan's kommune and assessed."""
+    context = MeasureContext(data, volumes, cases, plan.kommune)
+    results = []
+    for action in plan.actions:
+        if action.target is not None:
+            measurement = measure(action.target, context)
+            verdict = assess(action.target, measurement)
+            results.append(TargetResult(action, action.target, measurement, verdict))
+    return results
+
+
+# --- overdue actions --------------------------------------------------------------------
+
+
+def is_overdue(action: Action, today: dt.date) -> bool:
+    """An action whose end date has passed without it being done."""
+    return action.end < today and action.status != DONE
+
+
+def overdue_actions(plan: ActionPlan, today: dt.date) -> list[Action]:
+    """The plan's overdue actions, in plan order (for a summary line or a count)."""
+    return [action for action in plan.actions if is_overdue(action, today)]
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """ "1. april–31. december 2024"; "1. april 2024–31. marts 2025" across years."""
+    if start.year == end.year:
+        return f"{start.day}. {danish.MONTHS[start.month - 1]}–{danish.format_date(end)}"
+    return f"{danish.format_date(start)}–{danish.format_date(end)}"
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def plan_heading(plan: ActionPlan) -> str:
+    """ "Handleplan for Norddjurs Kommune, børnehandicapområdet, vedtaget 12. marts 2024"."""
+    parts = [f"Handleplan for {plan.kommune_name} Kommune"]
+    if plan.area is not None:
+        parts.append(registry.area_name(plan.area).lower())
+    if plan.adopted is not None:
+        parts.append(f"vedtaget {danish.format_date(plan.adopted)}")
+    return ", ".join(parts)
+
+
+def plan_table(plan: ActionPlan, today: dt.date) -> Html:
+    """The plan as the report's table: Emne, Mål, Hvad, Hvornår, Ansvarlig, Status.
+
+    The status is always written out (its colour only repeats it), and an action past
+    its end date and not done says "Overskredet" in words. `today` is the report date
+    (`narrative.report_date()` in reports)."""
+    rows = [
+        [
+            _escape(action.topic),
+            _escape(action.goal),
+            _activities_html(action.activities),
+            _escape(period_text(action.start, action.end)),
+            _escape(action.responsible),
+            _status_html(action, today),
+        ]
+        for action in plan.actions
+    ]
+    head = ["Emne", "Mål", "Hvad", "Hvornår", "Ansvarlig", "Status"]
+    table = _table_html(plan_heading(plan), head, rows, "omg-plan")
+    source = f'<p class="omg-plan-source">Kilde: {_escape(plan.source)}</p>' if plan.source else ""
+    return Html(table + source)
+
+
+def targets_table(
+    plan: ActionPlan, data: Dataset, volumes: Volumes | None = None, cases: CaseTable | None = None
+) -> Html:
+    """The plan's measurable targets against what was measured: Mål, Tal, Målt (with
+    counts and 95 % interval), Vurdering (in words, with the reason)."""
+    rows = [
+        [
+            _escape(f"{result.action.topic}: {result.target.describe()}"),
+            _escape(_figure_text(result.target)),
+            _escape(measured_text(result.measurement)),
+            _verdict_html(result.verdict),
+        ]
+        for result in evaluate_targets(plan, data, volumes, cases)
+    ]
+    caption = f"Handleplanens mål – {plan.kommune_name} Kommune"
+    return _table_html(caption, ["Mål", "Tal", "Målt", "Vurdering"], rows, "omg-plan-targets")
+
+
+def _figure_text(target: Target) -> str:
+    return f"{FIGURES[target.figure].label}, {registry.area_name(target.area).lower()}"
+
+
+def _table_html(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]], css: str) -> Html:
+    """Like `display.table_html`, for cells that are already HTML."""
+    header = "".join(f'<th scope="col">{_escape(title)}</th>' for title in head)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return Html(
+        f'<table class="omg-table {css}"><caption>{_escape(caption)}</caption>'
+        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _activities_html(activities: tuple[str, ...]) -> str:
+    if len(activities) == 1:
+        return _escape(activities[0])
+    return "<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in activities) + "</ul>"
+
+
+def _status_html(action: Action, today: dt.date) -> str:
+    status = (
+        f'<span class="omg-status {STATUS_CLASSES[action.status]}">'
+        f"{_escape(action.status.capitalize())}</span>"
+    )
+    if is_overdue(action, today):
+        status += f' <strong class="omg-overdue">{OVERDUE_LABEL}</strong>'
+    return status
+
+
+def _verdict_html(verdict: Verdict) -> str:
+    css = f"omg-verdict omg-verdict-{verdict.outcome.replace('_', '-')}"
+    return f'<span class="{css}">{_escape(verdict.label.capitalize())}</span> {_escape(verdict.reason)}'
+
+
+# --- before and after -------------------------------------------------------------------
+
+
+def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Markdown:
+    """The omgørelsesprocent the year before the plan's start year against the latest
+    year in the data, with counts and Fisher's exact test (`stats.compare_periods`).
+
+    The year before the start year is the last year wholly without the plan (usually the
+    figures that led to it); the latest year shows the plan's fullest effect. The start
+    year itself is the "after" only when no later year exists yet, and the sentence then
+    says the plan was in force for only part of it. `area` defaults to the plan's."""
+    area = area or plan.area
+    if area is None:
+        raise OmgError("Handleplanen har intet område – angiv det område, der skal sammenlignes")
+    before, years = plan.start_year - 1, data.years()
+    if before not in years:
+        return Markdown(f"Før og efter handleplanen: {_missing_year(data, before)}")
+    after = years[-1]
+    if after < plan.start_year:
+        return Markdown(f"Før og efter handleplanen: {_missing_year(data, plan.start_year)}")
+    old = _outcome_counts(data, plan.kommune, area, before)
+    new = _outcome_counts(data, plan.kommune, area, after)
+    k_old, n_old = int(old[["hjemvist", "aendret_ophaevet"]].sum()), int(old.sum())
+    k_new, n_new = int(new[["hjemvist", "aendret_ophaevet"]].sum()), int(new.sum())
+    result = stats.compare_periods(k_old, n_old, k_new, n_new)
+    started = (
+        f"vedtaget {danish.format_date(plan.adopted)}"
+        if plan.adopted
+        else f"startet {plan.start_year}"
+    )
+    sentence = (
+        f"Før og efter handleplanen ({started}): omgørelsesprocenten på "
+        f"{registry.area_name(area).lower()} var {_rate_text(k_old, n_old)} i {before} og "
+        f"{_rate_text(k_new, n_new)} i {after} – {result.verdict}"
+    )
+    if not math.isnan(result.p_value):
+        sentence += f" (Fishers eksakte test, p = {danish.format_p(result.p_value)})"
+    sentence += "."
+    if after == plan.start_year:
+        sentence += f" Planen har kun virket en del af {after}, og senere tal findes endnu ikke."
+    return Markdown(sentence)
+
+
+def _rate_text(part: int, total: int) -> str:
+    if total == 0:
+        return f"{danish.NO_VALUE} (ingen realitetsbehandlede sager)"
+    return f"{danish.format_pct(part / total)} ({danish.format_counts(part, total)})"
+
+
+# --- plain text for the command line ------------------------------------------------------
+
+
+def plan_text(
+    plan: ActionPlan,
+    data: Dataset,
+    volumes: Volumes | None,
+    today: dt.date,
+    cases: CaseTable | None = None,
+) -> str:
+    """The plan as text for `omg handleplan`: each action with its period, status and
+    overdue flag, each target with what was measured and the verdict, and before/after."""
+    lines = [plan_heading(plan)]
+    if plan.source:
+        lines.append(f"Kilde: {plan.source}")
+    results = {r.action.number: r for r in evaluate_targets(plan, data, volumes, cases)}
+    for action in plan.actions:
+        lines += ["", *_action_lines(action, today, results.get(action.number))]
+    overdue = len(overdue_actions(plan, today))
+    lines += ["", f"Overskredne handlinger pr. {danish.format_date(today)}: {overdue}"]
+    if plan.area is not None:
+        lines.append(str(before_after(plan, data)))
+    return "\n".join(lines)
+
+
+def _action_lines(action: Action, today: dt.date, result: TargetResult | None) -> list[str]:
+    flag = f" – {OVERDUE_LABEL.upper()}" if is_overdue(action, today) else ""
+    lines = [
+        f"{action.number}. {action.topic} – {action.status}{flag} – {period_text(action.start, action.end)}",
+        f"   Mål: {action.goal}",
+        f"   Hvad: {'; '.join(action.activities)}",
+        f"   Ansvarlig: {action.responsible}",
+    ]
+    if result is not None:
+        lines += [
+            f"   Målepunkt: {_figure_text(result.target)}: {result.target.describe()}",
+            f"   Målt: {measured_text(result.measurement)}",
+            f"   Vurdering: {result.verdict}",
+        ]
+    return lines
