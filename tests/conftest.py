@@ -34,7 +34,8 @@ OpenReport = Callable[[Path], tuple[Any, Visit]]
 
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A kommune report, the Danmarkskort page and a briefing pack, made by the batch."""
+    """A kommune report, the Danmarkskort page, a briefing pack and a follow-up report,
+    made by the batch on the demo data."""
     out = tmp_path_factory.mktemp("browser")
 
     def reader(path: Path | None):  # type: ignore[no-untyped-def]
@@ -44,6 +45,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         {"kommune": "Norddjurs", "area": "boernehandicap", "year": 2024},
         {"notebook": "danmarkskort", "area": "boernehandicap", "year": 2024},
         {"notebook": "udvalgsbriefing", "kommune": "Norddjurs", "area": "all", "year": 2024},
+        {"notebook": "opfoelgning", "kommune": "Norddjurs", "area": "boernehandicap", "year": 2024},
     ):
         summary = run_batch(build_request(options, "test", reader), out, LocalExecutor(1))
         assert not summary.failed, summary.lines()
@@ -51,6 +53,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "kommunerapport": out / "2024/boernehandicap/707-norddjurs.html",
         "danmarkskort": out / "2024/boernehandicap/danmarkskort.html",
         "udvalgsbriefing": out / "2024/udvalgsbriefing/707-norddjurs.html",
+        "opfoelgning": out / "2024/boernehandicap/707-norddjurs-opfoelgning.html",
     }
 
 

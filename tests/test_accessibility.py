@@ -18,7 +18,7 @@ from conftest import OpenReport
 
 from omglib.contrast import GRAPHICS_MINIMUM, RGB, TEXT_MINIMUM, WHITE, blend, contrast_ratio
 
-KINDS = ["kommunerapport", "danmarkskort", "udvalgsbriefing"]
+KINDS = ["kommunerapport", "danmarkskort", "udvalgsbriefing", "opfoelgning"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 DECORATIVE_MARKS = ("baggrund_marks",)
 """Marks that only paint the page colour behind another mark (the white disc under a
@@ -226,3 +226,26 @@ def test_keyboard_reaches_the_numbers_behind_every_figure(
     page.keyboard.press("Enter")
     table = page.locator(".omg-figure details").first.locator("table")
     assert table.is_visible() and "%" in table.inner_text()
+
+
+def test_knowledge_bank_filters_work_by_keyboard(
+    reports: dict[str, Path], open_report: OpenReport
+) -> None:
+    """The bank's filters are labelled native selects: focus one, pick with the arrow
+    keys, and the table and the live count follow."""
+    page, _ = open_report(reports["opfoelgning"])
+    count = page.locator(".omg-bank-count")
+    rows = page.locator(".omg-bank tbody tr")
+    total = rows.count()
+    assert count.inner_text() == f"Viser {total} af {total} afgørelser."
+    reasons = page.get_by_role("combobox", name="Årsag")
+    reasons.focus()
+    page.keyboard.press("ArrowDown")
+    chosen = reasons.input_value()
+    shown = page.locator(".omg-bank tbody tr:not([hidden])").count()
+    assert chosen and 0 < shown < total
+    assert count.inner_text() == f"Viser {shown} af {total} afgørelser."
+    assert all(
+        chosen in text
+        for text in page.locator(".omg-bank tbody tr:not([hidden])").all_inner_texts()
+    )

@@ -13,7 +13,7 @@ from omglib.display import FIGURE_MIME
 from omglib.reports.engines import WarmKernelEngine, execute
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ("kommunerapport", "danmarkskort", "udvalgsbriefing", "udforsk")
+NAMES = ("kommunerapport", "danmarkskort", "udvalgsbriefing", "opfoelgning", "udforsk")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -3,7 +3,9 @@ expands into.
 
 A request comes from `omg reports` options or a named parameter set (`params/*.yaml`)
 with the same keys: `notebook`, `kommune`, `area`, `year`, `format`, `data`, `volumes`,
-`boundaries`. Lists or "all" are allowed where a batch makes sense. Every problem is
+`boundaries`, `cases` (case-level file with reasons and follow-up), `action_plan` (the
+kommune's handleplan) and `mask_cpr`. Lists or "all" are allowed where a batch makes
+sense. Every problem is
 collected and reported together, with the library's own messages ("Ukendt kommune
 'Arhus' – mente du Aarhus (751)?").
 """
@@ -31,9 +33,22 @@ NOTEBOOKS = {
     "kommunerapport": "én kommune, ét område, ét år",
     "udvalgsbriefing": "én kommune, alle valgte områder, ét år",
     "danmarkskort": "hele landet, ét område, ét år",
+    "opfoelgning": "én kommune, ét område, ét år: årsager, hjemvisninger, vidensbank, handleplan",
 }
+#: Notebooks that read the case-level file and the action plan.
+LEARNING_NOTEBOOKS = ("opfoelgning", "udvalgsbriefing")
+#: The input files each notebook takes as parameters (`<key>_file`).
+NOTEBOOK_INPUTS = {
+    "kommunerapport": ("data", "volumes", "boundaries"),
+    "danmarkskort": ("data", "volumes", "boundaries"),
+    "udvalgsbriefing": ("data", "volumes", "boundaries", "cases", "action_plan"),
+    "opfoelgning": ("data", "volumes", "cases", "action_plan"),
+}
+#: Notebooks whose reports cover one area (their folder is the area's).
+SINGLE_AREA = ("kommunerapport", "danmarkskort", "opfoelgning")
 FORMATS = ("html", "pdf")
-KEYS = ("notebook", "kommune", "area", "year", "format", "data", "volumes", "boundaries")
+INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan")
+KEYS = ("notebook", "kommune", "area", "year", "format", *INPUT_KEYS, "mask_cpr")
 ALL = "all"
 
 
@@ -45,23 +60,38 @@ class Inputs:
     data: Path | None = None
     volumes: Path | None = None
     boundaries: Path | None = None
+    cases: Path | None = None
+    action_plan: Path | None = None
     hashes: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def of(cls, data: Path | None, volumes: Path | None, boundaries: Path | None) -> Inputs:
+    def of(
+        cls,
+        data: Path | None,
+        volumes: Path | None = None,
+        boundaries: Path | None = None,
+        cases: Path | None = None,
+        action_plan: Path | None = None,
+    ) -> Inputs:
         """Inputs with absolute paths (workers may run elsewhere) and their hashes."""
-        paths = {"data": data, "volumes": volumes, "boundaries": boundaries}
+        paths = {
+            "data": data,
+            "volumes": volumes,
+            "boundaries": boundaries,
+            "cases": cases,
+            "action_plan": action_plan,
+        }
         resolved = {k: None if p is None else Path(p).resolve() for k, p in paths.items()}
         hashes = {k: file_sha256(p) for k, p in resolved.items() if p is not None}
         return cls(**resolved, hashes=hashes)
 
+    def files(self) -> dict[str, Path]:
+        """The input files given, by key (`data`, `volumes`, ...)."""
+        return {key: path for key in INPUT_KEYS if (path := getattr(self, key)) is not None}
+
     def notebook_parameters(self) -> dict[str, str]:
-        """Paths as notebook parameters ("" = the default)."""
-        return {
-            "data_file": str(self.data or ""),
-            "volumes_file": str(self.volumes or ""),
-            "boundaries_file": str(self.boundaries or ""),
-        }
+        """Paths as notebook parameters (`<key>_file`; "" = the default)."""
+        return {f"{key}_file": str(getattr(self, key) or "") for key in INPUT_KEYS}
 
 
 def file_sha256(path: Path) -> str:
@@ -85,10 +115,15 @@ class Job:
     areas: tuple[str, ...]
     formats: tuple[str, ...]
     kommunekode: int | None = None
+    mask_cpr: bool = False
 
     def parameters(self, inputs: Inputs) -> dict[str, Any]:
         """The notebook's papermill parameters."""
-        chosen: dict[str, Any] = {"year": self.year, **inputs.notebook_parameters()}
+        taken = {f"{key}_file" for key in NOTEBOOK_INPUTS[self.notebook]}
+        files = {k: v for k, v in inputs.notebook_parameters().items() if k in taken}
+        chosen: dict[str, Any] = {"year": self.year, **files}
+        if self.notebook in LEARNING_NOTEBOOKS:
+            chosen["mask_cpr"] = self.mask_cpr
         if self.kommunekode is not None:
             chosen["kommune"] = self.kommunekode
         if self.notebook == "udvalgsbriefing":
@@ -100,13 +135,14 @@ class Job:
     @property
     def stem(self) -> Path:
         """Where the report goes under the output directory, without suffix:
-        `<aar>/<omraade>/<kommunekode>-<navn>`."""
-        folder = "udvalgsbriefing" if self.notebook == "udvalgsbriefing" else self.areas[0]
-        folder = _slug(folder)
+        `<aar>/<omraade>/<kommunekode>-<navn>` (`-opfoelgning` added for the follow-up
+        report, `udvalgsbriefing/` as folder for briefings)."""
+        folder = _slug(self.areas[0] if self.notebook in SINGLE_AREA else self.notebook)
         if self.kommunekode is None:
             return Path(str(self.year), folder, "danmarkskort")
         name = _slug(registry.kommune_name(self.kommunekode))
-        return Path(str(self.year), folder, f"{self.kommunekode}-{name}")
+        suffix = "-opfoelgning" if self.notebook == "opfoelgning" else ""
+        return Path(str(self.year), folder, f"{self.kommunekode}-{name}{suffix}")
 
     @property
     def title(self) -> str:
@@ -119,6 +155,8 @@ class Job:
         if self.notebook == "udvalgsbriefing":
             return f"Udvalgsbriefing om omgørelser {self.year} – {where}"
         what = registry.area_name(self.areas[0])
+        if self.notebook == "opfoelgning":
+            return f"Opfølgning på omgørelser {self.year}, {what} – {where}"
         return f"Omgørelser {self.year}, {what} – {where}"
 
 
@@ -138,6 +176,7 @@ class Request:
     years: tuple[int, ...]
     formats: tuple[str, ...]
     inputs: Inputs
+    mask_cpr: bool = False
 
     def jobs(self) -> list[Job]:
         """One job per report, in a stable order."""
@@ -149,12 +188,12 @@ class Request:
             ]
         if self.notebook == "udvalgsbriefing":
             return [
-                Job(self.notebook, year, self.areas, self.formats, code)
+                Job(self.notebook, year, self.areas, self.formats, code, self.mask_cpr)
                 for year in self.years
                 for code in self.kommuner
             ]
         return [
-            Job(self.notebook, year, (area,), self.formats, code)
+            Job(self.notebook, year, (area,), self.formats, code, self.mask_cpr)
             for year in self.years
             for area in self.areas
             for code in self.kommuner
@@ -201,16 +240,19 @@ def build_request(
     areas = _areas(options, data, problems) if data is not None else []
     years = _years(options, data, problems) if data is not None else []
     formats = _formats(options, problems)
+    mask_cpr = _flag(options, "mask_cpr", problems)
     if problems.problems or inputs is None:
         raise DataError(problems.problems)
-    return Request(notebook, tuple(kommuner), tuple(areas), tuple(years), tuple(formats), inputs)
+    return Request(
+        notebook, tuple(kommuner), tuple(areas), tuple(years), tuple(formats), inputs, mask_cpr
+    )
 
 
 def _inputs(options: dict[str, Any], problems: _Collector) -> Inputs | None:
     """The input files with their hashes, or None when one of them is missing."""
     paths: dict[str, Path | None] = {}
     missing = False
-    for key in ("data", "volumes", "boundaries"):
+    for key in INPUT_KEYS:
         value = options.get(key)
         path = None if value in (None, "") else Path(value)
         if path is not None and not path.is_file():
@@ -219,7 +261,15 @@ def _inputs(options: dict[str, Any], problems: _Collector) -> Inputs | None:
         paths[key] = path
     if missing:
         return None
-    return Inputs.of(paths["data"], paths["volumes"], paths["boundaries"])
+    return Inputs.of(**paths)
+
+
+def _flag(options: dict[str, Any], key: str, problems: _Collector) -> bool:
+    value = options.get(key, False)
+    if not isinstance(value, bool):
+        problems.add(key, value, "forventede true eller false")
+        return False
+    return value
 
 
 def _listed(value: Any) -> list[Any]:
@@ -324,7 +374,7 @@ def read_parameter_file(path: Path) -> dict[str, Any]:
         raise OmgError(f"{path}: ikke gyldig YAML{where} ({problem})") from error
     if not isinstance(loaded, dict):
         raise OmgError(f"{path}: forventede nøgler som 'kommune:', 'area:' og 'year:'")
-    for key in ("data", "volumes", "boundaries"):
+    for key in INPUT_KEYS:
         if loaded.get(key):
             loaded[key] = str((path.parent / str(loaded[key])).resolve())
     return loaded

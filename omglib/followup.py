@@ -1,0 +1,168 @@
+"""The follow-up report's sections (opfoelgning.ipynb, and the learning part of the
+committee briefing): each function returns what the notebook displays — a figure, a
+table, a sentence — or a plain Danish note when the inputs do not cover it, so a
+notebook cell stays one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from omglib import actionplan, charts, danish, demodata, learning, registry
+from omglib.actionplan import ActionPlan
+from omglib.dataset import Dataset
+from omglib.display import Figure, Html, Markdown, table_html
+from omglib.errors import OmgError
+from omglib.knowledgebank import KnowledgeBank, knowledge_bank
+from omglib.readers import CaseTable, Volumes, read_cases
+
+
+@dataclass(frozen=True)
+class FollowUpInputs:
+    """The case-level table and the action plan for one kommune (either may be
+    missing: the sections then say so)."""
+
+    kommune: int
+    table: CaseTable | None
+    plan: ActionPlan | None
+
+
+def load(
+    kommune: int | str,
+    data_file: str | Path = "",
+    cases_file: str | Path = "",
+    action_plan_file: str | Path = "",
+    mask_cpr: bool = False,
+) -> FollowUpInputs:
+    """The files named, or — when the report runs on the demo data (no data file) — the
+    packaged demo cases and demo plan. Real data are never mixed with demo files."""
+    code = registry.kommune_code(kommune)
+    demo = not data_file
+    table = None
+    if cases_file:
+        table = read_cases(cases_file, mask_cpr=mask_cpr)
+    elif demo:
+        table = read_cases(demodata.packaged_file("sager"), mask_cpr=mask_cpr)
+    plan = None
+    if action_plan_file:
+        plan = actionplan.read_action_plan(action_plan_file)
+        if plan.kommune != code:
+            raise OmgError(
+                f"Handleplanen {Path(action_plan_file).name} er for {plan.kommune_name} "
+                f"Kommune, men rapporten er for {registry.kommune_name(code)} Kommune"
+            )
+    elif demo:
+        demo_plan = actionplan.read_action_plan(actionplan.demo_file())
+        plan = demo_plan if demo_plan.kommune == code else None
+    return FollowUpInputs(code, table, plan)
+
+
+def widest_area(areas: list[str]) -> str:
+    """The area that holds the most cases among `areas`: socialområdet (every provision)
+    when chosen, for the briefing's one learning section."""
+    return registry.SOCIAL_AREA if registry.SOCIAL_AREA in areas else areas[0]
+
+
+def heading(kommune: int | str, area: str, year: int) -> str:
+    name = registry.kommune_name(registry.kommune_code(kommune))
+    return f"Opfølgning på omgørelser {year}: {registry.area_name(area).lower()} – {name} Kommune"
+
+
+def _cases_or_note(inputs: FollowUpInputs) -> learning.LearningCases | Markdown:
+    """The kommune's cases, or a note saying why there are none."""
+    if inputs.table is None:
+        return Markdown(
+            "*Ingen sagsdata: angiv en sagsfil (`cases_file`) med årsager og opfølgning "
+            "for at få dette afsnit.*"
+        )
+    cases = learning.learning_cases(inputs.table)
+    if not (cases.frame["kommunekode"] == inputs.kommune).any():
+        name = registry.kommune_name(inputs.kommune)
+        return Markdown(f"*Sagsfilen {inputs.table.provenance.file} har ingen sager fra {name}.*")
+    return cases
+
+
+def complaints(volumes: Volumes | None, kommune: int | str, area: str, year: int) -> Markdown:
+    """The complaints the kommune received and their change from the year before."""
+    if volumes is None or "klager_modtaget" not in volumes.frame.columns:
+        return Markdown("*Antallet af modtagne klager kræver kommunens egne tal (`volumes_file`).*")
+    return Markdown(learning.complaints(volumes, kommune, area).text(year))
+
+
+def reasons(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
+    cases = _cases_or_note(inputs)
+    if isinstance(cases, Markdown):
+        return cases
+    if not cases.has("aarsag"):
+        return Markdown("*Sagsfilen har ingen kolonne med årsager til omgørelse.*")
+    return charts.reasons(learning.reasons_ranked(cases, inputs.kommune, area, year))
+
+
+def remands(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
+    cases = _cases_or_note(inputs)
+    if isinstance(cases, Markdown):
+        return cases
+    if not cases.has("opfoelgning"):
+        return Markdown("*Sagsfilen har ingen kolonne med opfølgning på hjemvisninger.*")
+    return charts.follow_up(learning.follow_up(cases, inputs.kommune, area, year))
+
+
+def remand_profile(inputs: FollowUpInputs, area: str, year: int) -> Markdown:
+    cases = _cases_or_note(inputs)
+    if isinstance(cases, Markdown):
+        return cases
+    return Markdown(learning.remand_profile(cases, inputs.kommune, area, year).text)
+
+
+def provisions(inputs: FollowUpInputs, area: str, year: int) -> Html | Markdown:
+    """Per provision: cases, overturned, remanded and the most frequent reason."""
+    cases = _cases_or_note(inputs)
+    if isinstance(cases, Markdown):
+        return cases
+    table = learning.provision_drilldown(cases, inputs.kommune, area, year)
+    shown = table.rename(
+        columns={
+            "paragraf": "Paragraf",
+            "realitetsbehandlede": "Realitetsbehandlede",
+            "omgjort": "Omgjort",
+            "hjemvist": "Heraf hjemvist",
+            "hyppigste_aarsag": "Hyppigste årsag",
+        }
+    )
+    for column in ("Realitetsbehandlede", "Omgjort", "Heraf hjemvist"):
+        shown[column] = shown[column].map(danish.format_int)
+    return table_html(shown, f"Paragraffer {year}: hvor blev der omgjort, og hvorfor?")
+
+
+def bank(inputs: FollowUpInputs) -> KnowledgeBank | Markdown:
+    """The kommune's knowledge bank: every overturned decision in the case file."""
+    cases = _cases_or_note(inputs)
+    if isinstance(cases, Markdown):
+        return cases
+    return knowledge_bank(cases, inputs.kommune)
+
+
+def plan(inputs: FollowUpInputs, today: dt.date) -> Html | Markdown:
+    if inputs.plan is None:
+        name = registry.kommune_name(inputs.kommune)
+        return Markdown(f"*Ingen handleplan for {name} Kommune (angiv `action_plan_file`).*")
+    return actionplan.plan_table(inputs.plan, today)
+
+
+def targets(inputs: FollowUpInputs, data: Dataset, volumes: Volumes | None) -> Html | Markdown:
+    """The plan's measurable targets against the measured figures, with verdicts."""
+    if inputs.plan is None:
+        return Markdown("")
+    if not any(action.target for action in inputs.plan.actions):
+        return Markdown("*Handleplanen har ingen målbare mål.*")
+    return actionplan.targets_table(inputs.plan, data, volumes, inputs.table)
+
+
+def before_after(inputs: FollowUpInputs, data: Dataset, area: str | None = None) -> Markdown:
+    """The rate before the plan against the latest year, with the change test (in
+    `area`, else the plan's own area)."""
+    if inputs.plan is None:
+        return Markdown("")
+    return actionplan.before_after(inputs.plan, data, area)
