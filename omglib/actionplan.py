@@ -58,7 +58,7 @@ import pandas as pd
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from omglib import danish, registry, stats
+from omglib import danish, learning, registry, stats
 from omglib.dataset import Dataset, Provenance
 from omglib.display import Html, Markdown
 from omglib.errors import DataError, OmgError, Problem
@@ -640,6 +640,44 @@ register_figure(
     "aendringsprocent", "Ændrings-/ophævelsesprocent", "rate", _rate(("aendret_ophaevet",))
 )
 register_figure("klager_modtaget", "Klager modtaget", "count", _complaints)
+
+
+def _reason_count(reason: str) -> MeasureFunction:
+    """Overturned cases in the case file that name `reason` (e.g. fewer remands for an
+    insufficient information basis)."""
+
+    def measure(context: MeasureContext, area: str, year: int) -> Measurement:
+        table = context.cases
+        if table is None or "aarsag" not in table.partial_decisions.columns:
+            note = "Kræver en sagsfil med årsager til omgørelse (cases_file)."
+            return Measurement(year, None, None, "", note)
+        cases = learning.learning_cases(table)
+        if not (cases.frame["aar"] == year).any():
+            return Measurement(year, None, None, "", f"Sagsfilen har ingen sager fra {year}.")
+        overturned = cases.overturned(context.kommune, area, year)
+        count = int(overturned["aarsag"].map(lambda named: reason in named).sum())
+        counts = (
+            f"{danish.format_int(count)} af {danish.format_int(len(overturned))} omgjorte sager"
+        )
+        return Measurement(year, float(count), None, counts)
+
+    return measure
+
+
+def reason_figure(reason: str) -> str:
+    """The figure name for overturned cases with a coded reason:
+    "Utilstrækkeligt oplysningsgrundlag" → "omgjorte_utilstraekkeligt_oplysningsgrundlag"."""
+    words = re.split(r"[^0-9a-zæøå]+", reason.casefold())
+    return "omgjorte_" + "_".join(fold(word) for word in words if word)
+
+
+for _reason in dict.fromkeys(registry.reasons().values()):
+    register_figure(
+        reason_figure(_reason),
+        f"Omgjorte sager med årsagen {_reason.lower()}",
+        "count",
+        _reason_count(_reason),
+    )
 
 
 def format_threshold(target: Target) -> str:

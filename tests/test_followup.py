@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from omglib import actionplan, demodata, followup
+from omglib import actionplan, demodata, followup, learning, read_data
 from omglib.display import Markdown
 from omglib.errors import OmgError
 from omglib.reports.parameters import Inputs, Job
@@ -72,3 +72,28 @@ def test_follow_up_job_has_its_own_file_title_and_parameters() -> None:
         "action_plan_file": "",
         "mask_cpr": True,
     }
+
+
+def test_a_target_can_name_overturned_cases_with_a_reason(tmp_path: Path) -> None:
+    """ "Fewer remands for insufficient information": a figure counted from the case file."""
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(
+        "kommune: Norddjurs\nhandlinger:\n"
+        "  - emne: Oplysningsgrundlag\n    maal: Færre omgørelser for manglende oplysninger\n"
+        "    hvad: Tjekliste\n    fra: 2024-01-01\n    til: 2024-12-31\n"
+        "    ansvarlig: Afdelingsleder\n    status: gennemført\n    maalepunkt:\n"
+        "      tal: omgjorte_utilstraekkeligt_oplysningsgrundlag\n"
+        "      omraade: boernehandicap\n      aar: 2024\n      under: 3\n",
+        encoding="utf-8",
+    )
+    inputs = followup.load("Norddjurs", cases_file=demodata.packaged_file("sager"))
+    plan = actionplan.read_action_plan(plan_file)
+    data = read_data(demodata.packaged_file("afgoerelser"))
+    (result,) = actionplan.evaluate_targets(plan, data, None, inputs.table)
+    cases = learning.learning_cases(inputs.table)  # type: ignore[arg-type]
+    ranking = learning.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024).table
+    expected = int(ranking.set_index("aarsag").loc["Utilstrækkeligt oplysningsgrundlag", "sager"])
+    assert result.measurement.value == expected == 5
+    assert result.verdict.outcome == "not_reached"
+    no_cases = actionplan.evaluate_targets(plan, data, None, None)[0]
+    assert no_cases.verdict.outcome == "undecided" and "sagsfil" in no_cases.measurement.note
