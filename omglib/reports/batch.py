@@ -1,32 +1,40 @@
 """Run a batch of reports: in parallel, with progress, one failure never stopping the
 others, resumable through the manifest.
 
-`make_report` is the unit of work: execute one notebook, render its formats, write every
-file atomically. An executor decides where units run; the local one uses a pool of
-worker processes, each keeping its own warm kernel.
+`make_report` is the unit of work: execute one notebook and render its formats, and hand
+back every file as bytes. Where that runs is an executor's choice (`Executor`): the local
+one uses a pool of worker processes on this machine, each keeping its own warm kernel;
+`omglib.reports.distributed` sends the reports to a Dask cluster. Either way the files
+come back here, where `run_batch` writes them atomically and records them in the
+manifest, so a worker never needs the output directory.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import nbformat
 from papermill.exceptions import PapermillExecutionError
+from papermill.translators import translate_parameters
 from tqdm import tqdm
 
 from omglib import danish
 from omglib.errors import OmgError
-from omglib.output import write_bytes_atomic, write_text_atomic
+from omglib.output import write_bytes_atomic
 from omglib.reports.manifest import Manifest, fingerprint
-from omglib.reports.parameters import Inputs, Job, Request
+from omglib.reports.parameters import Inputs, Job, Request, file_sha256
 
 NOTEBOOK_DIR_VARIABLE = "OMG_NOTEBOOKS"
+#: The suffix of a failed report's executed notebook, kept for the user to look into.
+FAILED = "fejl.ipynb"
 
 
 def notebook_dir() -> Path:
@@ -44,40 +52,106 @@ def notebook_dir() -> Path:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one report."""
+    """What became of one report.
+
+    A worker fills in `contents` (file suffix → bytes: "ipynb", "html", "pdf", or
+    `FAILED` for a failed report's notebook); `run_batch` writes them and replaces them
+    by `files` and `failed_notebook`, the paths written. `attempts` counts how often the
+    report was started (more than 1 when a worker died while making it)."""
 
     job: Job
     files: dict[str, Path] = field(default_factory=dict)
     error: str | None = None
     failed_notebook: Path | None = None
     seconds: float = 0.0
+    contents: dict[str, bytes] = field(default_factory=dict, repr=False)
+    attempts: int = 1
 
 
-def make_report(job: Job, inputs: Inputs, out_dir: Path, engine: str) -> Outcome:
-    """Execute one report notebook and render its formats; a failure is returned, not
-    raised, with the failed notebook kept beside where the report would have been."""
+@dataclass(frozen=True)
+class Work:
+    """What every report of a batch shares; calling it with a job makes that report.
+
+    Files are named as on the machine that started the batch. `copies` maps such a file
+    to a copy on the machine that makes the report (an executor that ships files to
+    other machines fills it in); a file not in it is read where it is. Picklable, so an
+    executor can send it to its workers."""
+
+    inputs: Inputs
+    notebooks: Path
+    out_dir: Path
+    engine: str
+    copies: Mapping[Path, Path] = field(default_factory=dict)
+
+    def __call__(self, job: Job) -> Outcome:
+        return make_report(job, self)
+
+    def notebook(self, job: Job) -> Path:
+        """The notebook `job` runs."""
+        return self.notebooks / f"{job.notebook}.ipynb"
+
+    def located(self, path: Path) -> Path:
+        """Where this machine reads `path`: its copy, or the path itself."""
+        return self.copies.get(path, path)
+
+    def notebook_files(self, jobs: Iterable[Job]) -> dict[Path, str]:
+        """The notebooks `jobs` run, with their SHA-256."""
+        return {path: file_sha256(path) for path in sorted({self.notebook(j) for j in jobs})}
+
+    def input_files(self) -> dict[Path, str]:
+        """The batch's input files (data, volumes, boundaries, ...), with their SHA-256."""
+        return {path: self.inputs.hashes[key] for key, path in self.inputs.files().items()}
+
+
+def make_report(job: Job, work: Work) -> Outcome:
+    """Execute one report notebook (in a scratch directory) and render its formats; a
+    failure is returned, not raised, with the failed notebook among the contents."""
     from omglib.reports.engines import execute
     from omglib.reports.render import render_html, render_pdf
 
     started = time.perf_counter()
-    stem = out_dir / job.stem
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    running = stem.with_name(f".{stem.name}.kører.ipynb")
-    notebook = notebook_dir() / f"{job.notebook}.ipynb"
-    try:
-        executed = execute(notebook, job.parameters(inputs), running, engine)
-    except PapermillExecutionError as error:
-        failed = stem.with_name(f"{stem.name}.fejl.ipynb")
-        os.replace(running, failed)
-        return Outcome(job, error=_reason(error), failed_notebook=failed)
-    files = {"ipynb": stem.with_name(f"{stem.name}.ipynb")}
-    os.replace(running, files["ipynb"])
-    stem.with_name(f"{stem.name}.fejl.ipynb").unlink(missing_ok=True)
+    named = job.parameters(work.inputs)
+    used = {
+        key: str(work.located(Path(value))) if key.endswith("_file") and value else value
+        for key, value in named.items()
+    }
+    notebook = work.notebook(job)
+    stem = work.out_dir / job.stem
+    with tempfile.TemporaryDirectory(prefix="omg-rapport-") as scratch:
+        running = Path(scratch) / notebook.name
+        try:
+            executed = execute(work.located(notebook), used, running, work.engine)
+        except PapermillExecutionError as error:
+            failed = nbformat.read(running, as_version=nbformat.NO_CONVERT)
+            content = _as_made(failed, notebook, Path(f"{stem}.{FAILED}"), named)
+            return Outcome(
+                job,
+                error=_reason(error),
+                contents={FAILED: content},
+                seconds=time.perf_counter() - started,
+            )
+    contents = {"ipynb": _as_made(executed, notebook, Path(f"{stem}.ipynb"), named)}
     if "html" in job.formats:
-        files["html"] = write_text_atomic(f"{stem}.html", render_html(executed, job.title))
+        contents["html"] = render_html(executed, job.title).encode("utf-8")
     if "pdf" in job.formats:
-        files["pdf"] = write_bytes_atomic(f"{stem}.pdf", render_pdf(executed, job.title))
-    return Outcome(job, files=files, seconds=time.perf_counter() - started)
+        contents["pdf"] = render_pdf(executed, job.title)
+    return Outcome(job, contents=contents, seconds=time.perf_counter() - started)
+
+
+def _as_made(
+    notebook: nbformat.NotebookNode, source: Path, output: Path, parameters: dict[str, Any]
+) -> bytes:
+    """The executed notebook as papermill writes it, naming the notebook, its output and
+    the input files as the batch names them, also when a worker ran copies elsewhere."""
+    from omglib.reports.engines import KERNEL_NAME
+
+    record = notebook.metadata.papermill
+    record.input_path, record.output_path = str(source), str(output)
+    record.parameters = parameters
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = translate_parameters(KERNEL_NAME, "python", parameters, "Parameters")
+    return str(nbformat.writes(notebook)).encode("utf-8")
 
 
 def _reason(error: PapermillExecutionError) -> str:
@@ -91,9 +165,10 @@ def _reason(error: PapermillExecutionError) -> str:
 
 
 class Executor(Protocol):
-    """Runs units of work somewhere and yields their results as they finish."""
+    """Runs the reports of a batch somewhere and yields each one's outcome as it finishes
+    (in any order): exactly one per job, also when a report fails or its worker dies."""
 
-    def run(self, work: Callable[[Job], Outcome], jobs: list[Job]) -> Iterator[Outcome]: ...
+    def run(self, work: Work, jobs: list[Job]) -> Iterator[Outcome]: ...
 
 
 class LocalExecutor:
@@ -102,18 +177,18 @@ class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
 
-    def run(self, work: Callable[[Job], Outcome], jobs: list[Job]) -> Iterator[Outcome]:
+    def run(self, work: Work, jobs: list[Job]) -> Iterator[Outcome]:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_start_worker
+            self.workers, mp_context=context, initializer=stop_kernels_at_exit
         ) as pool:
             futures: dict[Future[Outcome], Job] = {pool.submit(work, job): job for job in jobs}
             for future in as_completed(futures):
                 yield _outcome_of(future, futures[future])
 
 
-def _start_worker() -> None:
-    """Stop the worker's warm kernels when the pool closes the worker."""
+def stop_kernels_at_exit() -> None:
+    """Stop this worker process's warm kernels when the process ends."""
     from multiprocessing.util import Finalize
 
     from omglib.reports.engines import WarmKernelEngine
@@ -137,30 +212,33 @@ class Summary:
     failed: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def retried(self) -> list[Outcome]:
+        """The reports made after a worker died while making them."""
+        return sorted((o for o in self.made if o.attempts > 1), key=lambda o: str(o.job.stem))
+
     def lines(self) -> list[str]:
         """The closing summary in Danish."""
         head = (
             f"{len(self.made)} rapporter lavet, {len(self.skipped)} uændrede sprunget over, "
             f"{len(self.failed)} fejlede ({danish.format_number(self.seconds, 1)} s)."
         )
-        details = [
+        retried = self.retried
+        again = (
+            [
+                f"{len(retried)} {'rapport' if len(retried) == 1 else 'rapporter'} blev kørt "
+                "igen efter at en worker stoppede:",
+                *(f"  IGEN {o.job.stem} (forsøg {o.attempts})" for o in retried),
+            ]
+            if retried
+            else []
+        )
+        failures = [
             f"  FEJL {failure.job.stem}: {failure.error}"
             + (f" (se {failure.failed_notebook})" if failure.failed_notebook else "")
             for failure in sorted(self.failed, key=lambda o: str(o.job.stem))
         ]
-        return [head, *details]
-
-
-@dataclass(frozen=True)
-class _Work:
-    """The picklable unit of work for the pool: one job with the batch's settings."""
-
-    inputs: Inputs
-    out_dir: Path
-    engine: str
-
-    def __call__(self, job: Job) -> Outcome:
-        return make_report(job, self.inputs, self.out_dir, self.engine)
+        return [head, *again, *failures]
 
 
 def run_batch(
@@ -182,8 +260,9 @@ def run_batch(
     }
     todo = [job for job in prints if force or not manifest.is_current(job, prints[job])]
     summary = Summary(skipped=[job for job in prints if job not in todo])
-    work = _Work(request.inputs, out_dir, engine)
-    for outcome in _progress(executor.run(work, todo), len(todo), progress):
+    work = Work(request.inputs, folder, out_dir, engine)
+    for made in _progress(executor.run(work, todo), len(todo), progress):
+        outcome = _written(made, out_dir)
         if outcome.error is None:
             manifest.record(outcome.job, prints[outcome.job], outcome.files)
             summary.made.append(outcome)
@@ -192,6 +271,20 @@ def run_batch(
     manifest.save()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _written(outcome: Outcome, out_dir: Path) -> Outcome:
+    """Write a report's files beside each other under `out_dir`, each atomically; a
+    made report removes the failed notebook of an earlier run."""
+    stem = out_dir / outcome.job.stem
+    written = {
+        suffix: write_bytes_atomic(f"{stem}.{suffix}", content)
+        for suffix, content in outcome.contents.items()
+    }
+    if outcome.error is not None:
+        return replace(outcome, contents={}, failed_notebook=written.get(FAILED))
+    Path(f"{stem}.{FAILED}").unlink(missing_ok=True)
+    return replace(outcome, contents={}, files=written)
 
 
 def _progress(outcomes: Iterable[Outcome], total: int, show: bool | None) -> Iterable[Outcome]:
