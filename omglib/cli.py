@@ -278,18 +278,41 @@ def map_command(
     show_default=True,
     help="warm: én kerne pr. proces genbruges; papermill: ny kerne pr. rapport.",
 )
+@click.option(
+    "--scheduler",
+    metavar="tcp://VÆRT:PORT",
+    help="Send rapporterne til workerne bag en kørende Dask-scheduler i stedet for at "
+    "lave dem på denne maskine.",
+)
+@click.option(
+    "--shared-inputs",
+    is_flag=True,
+    help="Med --scheduler: workerne læser inddata fra de samme stier (et delt drev) i "
+    "stedet for at få filerne sendt.",
+)
 def reports_command(
     params_file: Path | None,
     out: Path,
     jobs: int | None,
     force: bool,
     engine: str,
+    scheduler: str | None,
+    shared_inputs: bool,
     **options: Any,
 ) -> None:
-    """Lav rapporter (HTML/PDF) for kommuner, områder og år. Afslutter med kode 1, hvis
-    en rapport fejlede (de øvrige laves stadig)."""
-    from omglib.reports.batch import LocalExecutor, run_batch
+    """Lav rapporter (HTML/PDF) for kommuner, områder og år, på denne maskine eller på en
+    Dask-klynge (--scheduler). Afslutter med kode 1, hvis en rapport fejlede (de øvrige
+    laves stadig)."""
+    from omglib.reports.batch import Executor, LocalExecutor, run_batch
     from omglib.reports.parameters import build_request, read_parameter_file
+
+    if scheduler is not None and jobs is not None:
+        raise OmgError(
+            "--jobs gælder kun på denne maskine – med --scheduler bestemmer Dask-klyngens "
+            "workere, hvor mange rapporter der laves ad gangen"
+        )
+    if scheduler is None and shared_inputs:
+        raise OmgError("--shared-inputs gælder kun sammen med --scheduler")
 
     chosen = read_parameter_file(params_file) if params_file else {}
     given = {
@@ -305,7 +328,17 @@ def reports_command(
     chosen.update({key: value for key, value in given.items() if value is not None})
     source = str(params_file) if params_file else "kommandolinjen"
     request = build_request(chosen, source, _load_data)
-    executor = LocalExecutor(jobs or os.cpu_count() or 1)
+    executor: Executor = LocalExecutor(jobs or os.cpu_count() or 1)
+    if scheduler is not None:
+        try:
+            from omglib.reports.distributed import DaskExecutor
+        except ModuleNotFoundError as error:
+            if error.name not in {"dask", "distributed"}:
+                raise
+            raise OmgError(
+                "--scheduler kræver Dask – installér det med pip install 'omglib[dask]'"
+            ) from error
+        executor = DaskExecutor(scheduler, shared_inputs=shared_inputs)
     summary = run_batch(request, out, executor, engine=engine, force=force)
     for line in summary.lines():
         click.echo(line, err=bool(summary.failed))
