@@ -163,10 +163,10 @@ def _make_on_worker(batch: _Batch, job: Job, files: dict[str, bytes]) -> Outcome
             attempts=MAX_ATTEMPTS,
         )
     try:
-        copies = _copies(batch, files)
+        _check_worker(batch)
     except OmgError as error:
         return Outcome(job, error=str(error), attempts=attempt)
-    work = replace(batch.work, copies=copies)
+    work = replace(batch.work, copies=_copies(files))
     outcome = _report_thread().submit(_make_report, work, job, batch.epoch).result()
     return replace(outcome, attempts=attempt)
 
@@ -195,9 +195,9 @@ def _count_start(token: str, job: Job) -> int:
     return attempt
 
 
-def _copies(batch: _Batch, files: dict[str, bytes]) -> dict[Path, Path]:
-    """Where this worker reads each file: its copy of a file sent, or a shared input
-    file checked against its SHA-256."""
+def _check_worker(batch: _Batch) -> None:
+    """That this worker has the client's omglib and sees the shared input files the
+    client hashed."""
     worker = get_worker()
     if __version__ != batch.omglib_version:
         raise OmgError(
@@ -215,7 +215,11 @@ def _copies(batch: _Batch, files: dict[str, bytes]) -> dict[Path, Path]:
                 f"{path} på workeren {worker.address} er ikke den samme fil som klientens "
                 "(SHA-256 afviger)"
             )
-    root = Path(worker.local_directory) / COPIES_DIR
+
+
+def _copies(files: dict[str, bytes]) -> dict[Path, Path]:
+    """This worker's copy of each file sent, by the path the client gave it."""
+    root = Path(get_worker().local_directory) / COPIES_DIR
     return {Path(name): _copy(root, Path(name).name, content) for name, content in files.items()}
 
 
