@@ -22,6 +22,7 @@ from omglib.errors import DataError, OmgError
 from omglib.figures import key_figures, kommune_table
 from omglib.output import write_text_atomic
 from omglib.readers import Volumes, read_data, read_volumes
+from omglib.reports.parameters import NOTEBOOKS
 
 EXIT_USER_ERROR = 2
 EXIT_BATCH_FAILED = 1
@@ -247,7 +248,7 @@ def map_command(
 )
 @click.option(
     "--notebook",
-    type=click.Choice(["kommunerapport", "udvalgsbriefing", "danmarkskort"]),
+    type=click.Choice(list(NOTEBOOKS)),
     help="Rapporttype (standard: kommunerapport).",
 )
 @click.option(
@@ -260,6 +261,24 @@ def map_command(
     "--volumes", "volumes_path", type=click.Path(path_type=Path), help="Kommunens egne tal."
 )
 @click.option("--boundaries", type=click.Path(path_type=Path), help="Grænsefil til Danmarkskortet.")
+@click.option(
+    "--cases",
+    "cases_path",
+    type=click.Path(path_type=Path),
+    help="Sagsfil med årsager og opfølgning (opfoelgning, udvalgsbriefing).",
+)
+@click.option(
+    "--action-plan",
+    "action_plan_path",
+    type=click.Path(path_type=Path),
+    help="Kommunens handleplan (YAML) (opfoelgning, udvalgsbriefing).",
+)
+@click.option(
+    "--mask-cpr",
+    is_flag=True,
+    default=None,
+    help="Erstat CPR-numre i sagsfilens fritekst med pseudonymer i stedet for at stoppe.",
+)
 @click.option(
     "--kommune", multiple=True, help="Kommuner (navn eller kode, kommasepareret) eller 'all'."
 )
@@ -320,6 +339,9 @@ def reports_command(
         "data": options["data_path"],
         "volumes": options["volumes_path"],
         "boundaries": options["boundaries"],
+        "cases": options["cases_path"],
+        "action_plan": options["action_plan_path"],
+        "mask_cpr": options["mask_cpr"],
         "kommune": list(options["kommune"]) or None,
         "area": list(options["area"]) or None,
         "year": list(options["year"]) or None,

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     import altair as alt
 
 FIGURE_MIME = "application/vnd.omg.figure+json"
+ATTACHMENT_MIME = "application/vnd.omg.attachments+json"
+"""Files a notebook output carries for the batch to write beside the report, as
+{file suffix: base64 content}, e.g. the knowledge bank's CSV and XLSX."""
 
 
 class Markdown(str):

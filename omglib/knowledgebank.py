@@ -21,13 +21,9 @@ from typing import Any, Final
 import pandas as pd
 
 from omglib import danish, registry
-from omglib.display import Html
+from omglib.display import ATTACHMENT_MIME, Html
 from omglib.learning import LearningCases
 from omglib.output import write_bytes_atomic
-
-ATTACHMENT_MIME: Final = "application/vnd.omg.attachments+json"
-"""Files a notebook output carries for the batch to write beside the report:
-{file suffix: base64 content}."""
 
 COLUMNS: Final = {
     "aar": "År",

@@ -178,3 +178,62 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path: Path) -> None:
     assert any(
         "FEJL 2024/voksenhandicap/707-norddjurs" in line and ".fejl.ipynb" in line for line in lines
     )
+
+
+# --- CPR numbers in a case file ----------------------------------------------------------
+
+CPR = "010203-1234"
+
+
+def case_file_with_a_cpr_number(tmp_path: Path) -> tuple[Path, int]:
+    """The demo case file with a CPR number in one of Norddjurs' 2024 learning points,
+    and the row it is on (as a text editor counts)."""
+    lines = demodata.packaged_file("sager").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if ";707;2024-" in line and line.endswith("."))
+    lines[row] = lines[row][:-1] + f" (ring til mor, CPR {CPR})."
+    path = tmp_path / "sager-med-cpr.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, row + 1
+
+
+def every_text_in(out: Path) -> str:
+    """All text in the output folder: files as text, PDFs' extracted text, XLSX's XML."""
+    import zipfile
+
+    texts = []
+    for path in out.rglob("*"):
+        if path.suffix == ".pdf":
+            texts.append(" ".join(page.extract_text() for page in PdfReader(path).pages))
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as workbook:
+                texts += [workbook.read(name).decode("utf-8") for name in workbook.namelist()]
+        elif path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(texts)
+
+
+def test_a_cpr_number_stops_the_report_naming_the_row_unless_masked(tmp_path: Path) -> None:
+    cases, row = case_file_with_a_cpr_number(tmp_path)
+    options = {
+        "notebook": "opfoelgning",
+        "kommune": "Norddjurs",
+        "area": "boernehandicap",
+        "year": 2024,
+        "cases": str(cases),
+    }
+    stopped = run_batch(demo_request(**options), tmp_path / "uden", LocalExecutor(1))
+    (failure,) = stopped.failed
+    assert f"sager-med-cpr.csv, række {row}, kolonne 'Læringspunkt'" in str(failure.error)
+    assert "CPR-nummer" in str(failure.error)
+    assert CPR not in every_text_in(tmp_path / "uden")  # nor in the failed notebook
+
+    masked = tmp_path / "maskeret"
+    made = run_batch(
+        demo_request(**options, mask_cpr=True, format="html,pdf"), masked, LocalExecutor(1)
+    )
+    assert made.failed == [] and len(made.made) == 1
+    suffixes = {p.name.split(".", 1)[1] for p in masked.rglob("707-*")}
+    assert suffixes == {"html", "pdf", "ipynb", "vidensbank.csv", "vidensbank.xlsx"}
+    everything = every_text_in(masked)
+    assert CPR not in everything and CPR.replace("-", "") not in everything
+    assert "[CPR 1]" in everything  # the learning point is there, pseudonymised

@@ -107,7 +107,7 @@ def make_report(job: Job, work: Work) -> Outcome:
     """Execute one report notebook (in a scratch directory) and render its formats; a
     failure is returned, not raised, with the failed notebook among the contents."""
     from omglib.reports.engines import execute
-    from omglib.reports.render import render_html, render_pdf
+    from omglib.reports.render import attachments, render_html, render_pdf
 
     started = time.perf_counter()
     named = job.parameters(work.inputs)
@@ -131,6 +131,7 @@ def make_report(job: Job, work: Work) -> Outcome:
                 seconds=time.perf_counter() - started,
             )
     contents = {"ipynb": _as_made(executed, notebook, Path(f"{stem}.ipynb"), named)}
+    contents.update(attachments(executed))
     if "html" in job.formats:
         contents["html"] = render_html(executed, job.title).encode("utf-8")
     if "pdf" in job.formats:

@@ -10,6 +10,7 @@ figure's description and the numbers behind it.
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import json
@@ -24,7 +25,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from omglib import __version__
-from omglib.display import FIGURE_MIME
+from omglib.display import ATTACHMENT_MIME, FIGURE_MIME
 
 TEMPLATES = Path(str(files("omglib.reports") / "templates"))
 LOCALE: Final = "da-DK"
@@ -159,3 +160,14 @@ def render_pdf(notebook: nbformat.NotebookNode, title: str) -> bytes:
     page = render_html(notebook, title, static=True)
     pdf: bytes = weasyprint.HTML(string=page).write_pdf(pdf_tags=True)
     return pdf
+
+
+def attachments(notebook: nbformat.NotebookNode) -> dict[str, bytes]:
+    """Files the notebook's outputs carry (`ATTACHMENT_MIME`), by file suffix, for the
+    batch to write beside the report (e.g. `vidensbank.csv`)."""
+    found: dict[str, bytes] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            for suffix, content in output.get("data", {}).get(ATTACHMENT_MIME, {}).items():
+                found[suffix] = base64.b64decode(content)
+    return found
