@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ import pandas as pd
 from omglib import danish, registry
 from omglib.display import ATTACHMENT_MIME, Html
 from omglib.learning import LearningCases
+from omglib.narrative import report_date
 from omglib.output import write_bytes_atomic
 
 COLUMNS: Final = {
@@ -83,13 +85,12 @@ class KnowledgeBank:
         return ("\ufeff" + text).encode("utf-8")
 
     def xlsx_bytes(self) -> bytes:
-        """An Excel workbook; zip entry times fixed, so the same data give the same bytes."""
+        """An Excel workbook dated by the report date (`SOURCE_DATE_EPOCH` or today),
+        with fixed zip entry times, so the same data give the same bytes."""
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             self.shown.to_excel(writer, index=False, sheet_name="Vidensbank")
-            properties = writer.book.properties
-            properties.created = properties.modified = pd.Timestamp("2000-01-01").to_pydatetime()
-        return _fixed_zip_times(buffer.getvalue())
+        return _reproducible(buffer.getvalue(), report_date().isoformat() + "T00:00:00Z")
 
     def save(self, path: str | Path) -> Path:
         """Write the bank as .csv or .xlsx (atomically)."""
@@ -199,13 +200,20 @@ def _yes_no(value: object) -> str:
     return "ja" if bool(value) else "nej"
 
 
-def _fixed_zip_times(content: bytes) -> bytes:
-    """The same zip with every entry dated 1980-01-01, the zip format's first date."""
+_TIMESTAMP: Final = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _reproducible(content: bytes, stamp: str) -> bytes:
+    """The same workbook with its created/modified properties set to `stamp` (openpyxl
+    writes the time of saving) and every zip entry dated 1980-01-01."""
     source = zipfile.ZipFile(io.BytesIO(content))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(entry.filename))
+            data = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                data = _TIMESTAMP.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+            target.writestr(fixed, data)
     return output.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 from omglib import charts, demodata, learning, read_cases, read_volumes
 from omglib.errors import DataError, OmgError
 from omglib.knowledgebank import knowledge_bank
+from omglib.narrative import report_date
 from omglib.privacy import Pseudonyms, find_cpr, hide_cpr
 
 HEADER = [
@@ -259,6 +261,10 @@ def test_knowledge_bank_lists_overturned_decisions_without_case_ids(
     assert "S1" not in page and "S1" not in bank.csv_bytes().decode("utf-8-sig")
     assert '<select name="aarsag">' in page and 'data-aar="2024"' in page
     assert bank.csv_bytes().startswith(b"\xef\xbb\xbf\xc3\x85r;")  # BOM, "År;"
+    workbook = zipfile.ZipFile(io.BytesIO(bank.xlsx_bytes()))
+    stamp = f"{report_date().isoformat()}T00:00:00Z</dcterms:modified>"
+    assert stamp in workbook.read("docProps/core.xml").decode()  # not the time of saving
+    assert {entry.date_time for entry in workbook.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert bank.xlsx_bytes() == knowledge_bank(cases, "Norddjurs").xlsx_bytes()
     saved = pd.read_excel(bank.save(tmp_path / "vidensbank.xlsx"))
     assert saved["Paragraf"].tolist() == shown["Paragraf"].tolist()
