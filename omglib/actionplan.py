@@ -618,16 +618,12 @@ def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
     if volumes is None or "klager_modtaget" not in volumes.frame.columns:
         note = "Kommunens egne tal for modtagne klager (volumenfilen) er ikke indlæst."
         return Measurement(year, None, None, "", note)
-    frame = volumes.frame
-    rows = frame[
-        (frame["kommunekode"] == context.kommune)
-        & (frame["omraade"] == area)
-        & (frame["aar"] == year)
-    ]
+    table = learning.complaints(volumes, context.kommune, area).table
+    rows = table[table["aar"] == year]
     if rows.empty:
         note = f"Volumenfilen har ingen tal for {registry.area_name(area).lower()} {year}."
         return Measurement(year, None, None, "", note)
-    count = int(rows["klager_modtaget"].iloc[0])
+    count = int(rows["klager"].iloc[0])
     noun = "klage" if count == 1 else "klager"
     return Measurement(year, float(count), None, f"{danish.format_int(count)} {noun} modtaget")
 

@@ -74,7 +74,7 @@ def parse_details(checker: schema.Checker, extra_reasons: str | Path | None = No
     if "opfoelgning" in columns:
         parsed["opfoelgning"] = _coded(checker, "opfoelgning", registry.follow_ups(), "opfølgning")
     if "opfoelgningsdato" in columns:
-        parsed["opfoelgningsdato"] = _optional_date(checker, "opfoelgningsdato")
+        parsed["opfoelgningsdato"] = schema.parse_date(checker, "opfoelgningsdato", required=False)
     for column in ("familie", "laeringspunkt"):
         if column in columns:
             raw = checker.source.frame[column].str.strip()
@@ -118,18 +118,6 @@ def _yes_no(checker: schema.Checker, column: str) -> pd.Series:
     return folded.map(lambda v: True if v in _YES else (False if v in _NO else pd.NA)).astype(
         "boolean"
     )
-
-
-def _optional_date(checker: schema.Checker, column: str) -> pd.Series:
-    raw = checker.source.frame[column].str.strip()
-    given = raw != ""
-    dates = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    for date_format in schema.DATE_FORMATS:
-        dates = dates.fillna(pd.to_datetime(raw, format=date_format, errors="coerce"))
-    checker.flag(
-        given & dates.isna(), column, "er ikke en dato – forventede fx 2024-03-01 eller 01-03-2024"
-    )
-    return dates
 
 
 def _flag_positions(checker: schema.Checker, column: str, messages: dict[int, str]) -> None:

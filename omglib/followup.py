@@ -21,12 +21,13 @@ from omglib.readers import CaseTable, Volumes, read_cases
 
 @dataclass(frozen=True)
 class FollowUpInputs:
-    """The case-level table and the action plan for one kommune (either may be
-    missing: the sections then say so)."""
+    """The case-level table (and its cases, prepared once for all sections) and the
+    action plan for one kommune; either may be missing, and the sections then say so."""
 
     kommune: int
     table: CaseTable | None
     plan: ActionPlan | None
+    cases: learning.LearningCases | None = None
 
 
 def load(
@@ -56,7 +57,8 @@ def load(
     elif demo:
         demo_plan = actionplan.read_action_plan(actionplan.demo_file())
         plan = demo_plan if demo_plan.kommune == code else None
-    return FollowUpInputs(code, table, plan)
+    cases = None if table is None else learning.learning_cases(table)
+    return FollowUpInputs(code, table, plan, cases)
 
 
 def widest_area(areas: list[str]) -> str:
@@ -72,15 +74,15 @@ def heading(kommune: int | str, area: str, year: int) -> str:
 
 def _cases_or_note(inputs: FollowUpInputs) -> learning.LearningCases | Markdown:
     """The kommune's cases, or a note saying why there are none."""
-    if inputs.table is None:
+    cases = inputs.cases
+    if cases is None:
         return Markdown(
             "*Ingen sagsdata: angiv en sagsfil (`cases_file`) med årsager og opfølgning "
             "for at få dette afsnit.*"
         )
-    cases = learning.learning_cases(inputs.table)
     if not (cases.frame["kommunekode"] == inputs.kommune).any():
         name = registry.kommune_name(inputs.kommune)
-        return Markdown(f"*Sagsfilen {inputs.table.provenance.file} har ingen sager fra {name}.*")
+        return Markdown(f"*Sagsfilen {cases.provenance.file} har ingen sager fra {name}.*")
     return cases
 
 

@@ -20,11 +20,13 @@ _CANDIDATE: Final = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?!\d)"
 MASK_HINT: Final = "fjern det, eller kør med --mask-cpr for at erstatte det med et pseudonym"
 
 
-def _is_date(day: str, month: str, year: str) -> bool:
-    """A real date in the 1900s or the 2000s (29 February depends on the century)."""
+def _is_cpr(match: re.Match[str]) -> bool:
+    """Whether a candidate's first six digits are a real date (ddmmåå) in the 1900s or
+    the 2000s (29 February depends on the century)."""
+    day, month, year = (int(part) for part in match.groups()[:3])
     for century in (1900, 2000):
         try:
-            dt.date(century + int(year), int(month), int(day))
+            dt.date(century + year, month, day)
         except ValueError:
             continue
         return True
@@ -33,11 +35,7 @@ def _is_date(day: str, month: str, year: str) -> bool:
 
 def find_cpr(text: str) -> list[str]:
     """The CPR numbers in `text`, as written."""
-    return [m.group(0) for m in _CANDIDATE.finditer(text) if _is_date(*m.groups()[:3])]
-
-
-def contains_cpr(text: str) -> bool:
-    return bool(find_cpr(text))
+    return [m.group(0) for m in _CANDIDATE.finditer(text) if _is_cpr(m)]
 
 
 @dataclass
@@ -48,7 +46,7 @@ class Pseudonyms:
 
     def mask(self, text: str) -> str:
         def replace(match: re.Match[str]) -> str:
-            if not _is_date(*match.groups()[:3]):
+            if not _is_cpr(match):
                 return match.group(0)
             digits = "".join(match.groups())
             number = self.numbers.setdefault(digits, len(self.numbers) + 1)
@@ -59,6 +57,4 @@ class Pseudonyms:
 
 def hide_cpr(text: str) -> str:
     """`text` with every CPR number shown as "ddmmåå-xxxx", for error messages."""
-    return _CANDIDATE.sub(
-        lambda m: "ddmmåå-xxxx" if _is_date(*m.groups()[:3]) else m.group(0), text
-    )
+    return _CANDIDATE.sub(lambda m: "ddmmåå-xxxx" if _is_cpr(m) else m.group(0), text)

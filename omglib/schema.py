@@ -131,15 +131,18 @@ def parse_year(checker: Checker, column: str = "aar") -> pd.Series:
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 
 
-def parse_date(checker: Checker, column: str) -> pd.Series:
-    """A date written as 2024-03-01, 01-03-2024, 01.03.2024 or 01/03/2024."""
+def parse_date(checker: Checker, column: str, required: bool = True) -> pd.Series:
+    """A date written as 2024-03-01, 01-03-2024, 01.03.2024 or 01/03/2024 (NaT where an
+    optional date is left empty)."""
     raw = checker.source.frame[column]
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     for date_format in DATE_FORMATS:
         attempt = pd.to_datetime(raw, format=date_format, errors="coerce")
         parsed = parsed.fillna(attempt)
     checker.flag(
-        parsed.isna(), column, "er ikke en dato – forventede fx 2024-03-01 eller 01-03-2024"
+        parsed.isna() & (required | (raw != "")),
+        column,
+        "er ikke en dato – forventede fx 2024-03-01 eller 01-03-2024",
     )
     return parsed
 
