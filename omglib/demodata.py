@@ -17,9 +17,10 @@ How the numbers are made:
 3. Calibration. The national totals are then nudged, one case at a time in kommuner
    drawn in proportion to their size, until each area's national omgørelsesprocent and
    hjemvisningsprocent equal NATIONAL_TARGETS to the nearest case. The
-   targets reproduce every published national figure in BRIEF.md (the others are
-   plausible interpolations). Socialområdet is every provision, so its "other
-   provisions" part is calibrated last, after the two handicap areas.
+   targets reproduce every national figure published on Social- og Boligministeriets
+   Danmarkskort pages, sm.dk/danmarkskort (the others are plausible interpolations).
+   Socialområdet is every provision, so its "other provisions" part is calibrated last,
+   after the two handicap areas.
 4. Volumes and cases. Kommune volumes divide the appealed cases by an appeal share of
    1-3 %; complaints received are the cases at Ankestyrelsen divided by 0.6 (some
    complaints end when the kommune changes its own decision). Case-level data for
@@ -55,8 +56,13 @@ CASE_YEARS = (2022, 2023, 2024)
 NATIONAL_CASES = {"boernehandicap": 2100, "voksenhandicap": 2600, "andre": 9000}
 
 #: (omgørelsesprocent, hjemvisningsprocent) per area and year. Published figures
-#: (BRIEF.md): bh 2019 50,6/35,0; bh 2020 52,0/36,5; bh 2021 35,9; vh 2017 21; vh 2020
-#: 42,4; vh 2021 34,3; social 2017 38; 2020 36,2; 2021 31,8/24,1; 2022 37,5/28,5.
+#: (Social- og Boligministeriets Danmarkskort pages and news on sm.dk, each listed in
+#: data/paragraffer.md): bh 2019 50,6/35,0 and bh 2020 52,0/36,5
+#: (sm.dk/danmarkskort/2021/jun/omgoerelsesprocenter-paa-boernehandicapomraadet-i-2020);
+#: bh 2021 35,9, vh 2020 42,4, vh 2021 34,3, social 2020 36,2 (sm.dk news of 23-06-2022);
+#: vh 2017 21 and social 2017 38 (sm.dk/danmarkskort/2018/apr/...); social 2021 31,8/24,1
+#: and 2022 37,5/28,5 (sm.dk/danmarkskort/2023/jun/omgoerelsesprocenter-paa-socialomraadet-
+#: i-2022). All other values are this project's interpolations.
 NATIONAL_TARGETS: dict[str, dict[int, tuple[float, float]]] = {
     "boernehandicap": {
         2017: (0.450, 0.310),
@@ -325,7 +331,8 @@ def _partial_decisions(provisions: pd.DataFrame, rng: np.random.Generator) -> pd
 
 
 #: Reasons for overturning and how often kommuner name them (most often an insufficient
-#: information basis, then insufficient reasoning: BRIEF.md), each with synthetic
+#: information basis, then insufficient reasoning; the categories follow Ankestyrelsen's
+#: handicapsagsbarometre, the shares are this project's assumption), each with synthetic
 #: learning points of the kind kommuner write in their knowledge bank.
 _REASONS: dict[str, tuple[float, tuple[str, ...]]] = {
     "Utilstrækkeligt oplysningsgrundlag": (

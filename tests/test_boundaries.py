@@ -2,7 +2,7 @@
 
 Most tests build small boundary files in tmp_path: the 98 kommuner as a 10 x 10 grid of
 20 km squares over Jutland in EPSG:25832. The tests on the real DAGI file skip when it is
-not beside the repository (it is not part of it, see ../shared/geo/README.md).
+not beside the repository (the DAGI boundaries of Klimadatastyrelsen are not part of it).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from omglib.danish import (
     ("rate", "decimals", "expected"),
     [
         (0.4706, 1, "47,1 %"),
-        (9 / 13, 1, "69,2 %"),  # BRIEF.md: Norddjurs, 9 of 13 cases
+        (9 / 13, 1, "69,2 %"),  # illustrative example: 9 of 13 cases
         (1.0, 1, "100,0 %"),
         (0.0, 1, "0,0 %"),
         (0.5, 0, "50 %"),

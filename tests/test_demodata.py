@@ -1,5 +1,5 @@
 """The embedded demo data: reproducible from its generator, complete, and calibrated to
-every published national figure in BRIEF.md."""
+every national figure published on the ministry's Danmarkskort pages (sm.dk)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from omglib import demodata, read_data, read_volumes
 from omglib.figures import national_by_year
 
-#: BRIEF.md "Published national figures": (year, area) -> (ændret/ophævet, hjemvist,
-#: stadfæstet, omgørelsesprocent) in %, None where not published.
+#: Published national figures (sm.dk Danmarkskort pages, see omglib/data/paragraffer.md):
+#: (year, area) -> (ændret/ophævet, hjemvist, stadfæstet, omgørelsesprocent) in %, None
+#: where not published.
 PUBLISHED = {
     (2017, "socialomraadet"): (None, None, None, 38.0),
     (2017, "voksenhandicap"): (None, None, None, 21.0),

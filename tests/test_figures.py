@@ -35,7 +35,7 @@ def every_kommune(
 
 
 def focus_group_data() -> Dataset:
-    """BRIEF: 4/5, 2/4, 3/4 over 2019-2021 for one kommune; the others 6 of 10 each year."""
+    """Illustrative: 4/5, 2/4, 3/4 over 2019-2021 for one kommune; the others 6 of 10 a year."""
     rows = []
     for year, (overturned, total) in zip((2019, 2020, 2021), ((4, 5), (2, 4), (3, 4)), strict=True):
         rows += [r for r in every_kommune(year, 4, 6) if r[1] != NORDDJURS]

@@ -94,7 +94,7 @@ def test_rates_exclude_afviste_from_denominator() -> None:
     )
     row = add_rates(counts).iloc[0]
     assert row["realitetsbehandlede"] == 13
-    assert row["omgoerelsesprocent"] == pytest.approx(9 / 13)  # BRIEF: 9 of 13 -> 69,2 %
+    assert row["omgoerelsesprocent"] == pytest.approx(9 / 13)  # example: 9 of 13 -> 69,2 %
     assert row["hjemvisningsprocent"] == pytest.approx(5 / 13)
     assert row["aendrings_ophaevelsesprocent"] == pytest.approx(4 / 13)
     assert row["stadfaestelsesprocent"] == pytest.approx(4 / 13)
@@ -116,7 +116,7 @@ def test_zero_denominator_gives_no_rate() -> None:
 
 
 def test_national_shares_give_national_rate() -> None:
-    """BRIEF 2021 socialområdet: 7,7 % ændret/ophævet + 24,1 % hjemvist = 31,8 %."""
+    """Socialområdet 2021 (sm.dk Danmarkskort): 7,7 % ændret/ophævet + 24,1 % hjemvist = 31,8 %."""
     counts = pd.DataFrame({"stadfaestet": [682], "hjemvist": [241], "aendret_ophaevet": [77]})
     assert add_rates(counts).iloc[0]["omgoerelsesprocent"] == pytest.approx(0.318)
 

@@ -179,7 +179,7 @@ def test_compare_to_reference_verdicts() -> None:
     assert compare_to_reference(2, 50, 0.3).verdict == "signifikant under landsniveau"
     high = compare_to_reference(30, 40, 0.375, reference_label="regionen")
     assert high == SignificanceResult(high.p_value, "higher", "signifikant over regionen")
-    # BRIEF.md: 9 of 13 against børnehandicap 2021's 35.9 %: high, but is it significant?
+    # illustrative example: 9 of 13 against børnehandicap 2021's 35.9 %: significant?
     result = compare_to_reference(9, 13, 0.359)
     assert (result.direction, result.verdict) == ("higher", "signifikant over landsniveau")
     assert compare_to_reference(9, 13, 0.506).verdict == (
@@ -237,7 +237,7 @@ def test_compare_periods_verdicts() -> None:
     assert compare_periods(30, 40, 10, 40).verdict == "signifikant fald"
     assert compare_periods(10, 40, 30, 40).verdict == "signifikant stigning"
     assert compare_periods(10, 40, 30, 40).direction == "higher"
-    # BRIEF.md: 80 % -> 50 % on 5 and 4 cases is no evidence of change
+    # illustrative example: 80 % -> 50 % on 5 and 4 cases is no evidence of change
     assert compare_periods(4, 5, 2, 4).verdict == "ingen signifikant ændring"
 
 
@@ -256,7 +256,7 @@ def test_compare_periods_edge_cases() -> None:
 
 
 def test_trend_brief_example_is_not_significant() -> None:
-    """BRIEF.md: 4/5, 2/4, 3/4 (80 % -> 50 % -> 75 %) over 2019-2021."""
+    """Illustrative example (this project's): 4/5, 2/4, 3/4 (80 % -> 50 % -> 75 %), 2019-2021."""
     result = trend([2019, 2020, 2021], [4, 2, 3], [5, 4, 4])
     assert result.verdict == "ingen signifikant udvikling"
     assert result.direction == "none"

@@ -1,7 +1,7 @@
 """The tile map: one equal square per kommune, no overlaps, real neighbours kept.
 
 The neighbour test measures the layout against the real DAGI boundaries when the file is
-beside the repository (it is not part of it, see ../shared/geo/README.md) and skips
+(DAGI, Klimadatastyrelsen) is present beside the repository, and skips
 otherwise.
 """
 
