@@ -134,26 +134,38 @@ def check_cases(
 ) -> None:
     """Details that contradict each other or the case's outcome.
 
-    `rows` are the partial decisions with their details, `cases` the collapsed cases
-    (`sag_id`, `udfald`), `dates` the decision date per row when the file has one."""
-    outcome = rows["sag_id"].map(cases.set_index("sag_id")["udfald"].astype(str))
+    `rows` are the partial decisions with their details, `cases` the cases collapsed per
+    area (`sag_id`, `omraade`, `udfald`; see `readers.cases_per_area`), `dates` the
+    decision date per row when the file has one. A case's outcome is its outcome in
+    socialområdet, which holds every case; a remand-only detail needs the case to be
+    remanded in at least one area. Rows whose case could not be collapsed (its rows have
+    problems already recorded) are not checked."""
+    social = cases[cases["omraade"] == registry.SOCIAL_AREA].set_index("sag_id")["udfald"]
+    outcome = rows["sag_id"].map(social.astype(str))
+    known = outcome.notna()
+    remanded_cases = set(cases.loc[cases["udfald"].astype(str) == "hjemvist", "sag_id"])
+    remanded = rows["sag_id"].isin(remanded_cases)
     overturned = outcome.isin(OVERTURNED)
-    shown = outcome.map(lambda o: registry.aliases()["outcomes"][o][0])
+    shown = outcome.map(lambda o: registry.aliases()["outcomes"][o][0], na_action="ignore")
     for column in ("kun_delvis", "familie", "opfoelgning", "opfoelgningsdato", "laeringspunkt"):
         if column in rows.columns:
             _flag_disagreement(checker, rows, column)
     if "aarsag" in rows.columns:
         given = rows["aarsag"].map(len) > 0
-        message = shown.map(lambda o: f"årsag til omgørelse er angivet, men sagen er {o.lower()}")
-        checker.flag(given & ~overturned, "aarsag", message)
+        message = shown.map(
+            lambda o: f"årsag til omgørelse er angivet, men sagen er {o.lower()}",
+            na_action="ignore",
+        )
+        checker.flag(known & given & ~overturned, "aarsag", message)
     remand_only = {"kun_delvis": "delvis hjemvisning", "opfoelgning": "opfølgning"}
     for column, what in remand_only.items():
         if column in rows.columns:
             given = rows[column].notna()
             message = shown.map(
-                lambda o, w=what: f"{w} gælder kun hjemviste sager – sagen er {o.lower()}"
+                lambda o, w=what: f"{w} gælder kun hjemviste sager – sagen er {o.lower()}",
+                na_action="ignore",
             )
-            checker.flag(given & (outcome != "hjemvist"), column, message)
+            checker.flag(known & given & ~remanded, column, message)
     if dates is not None and "opfoelgningsdato" in rows.columns:
         early = rows["opfoelgningsdato"] < dates
         checker.flag(early, "opfoelgningsdato", "ligger før Ankestyrelsens afgørelse")

@@ -38,6 +38,12 @@ class Dataset:
     national: pd.DataFrame
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
+    #: Provisions outside the registry → the subject text the file gave them ("" if none).
+    provision_labels: dict[str, str] = field(default_factory=dict)
+
+    def provision_label(self, provision: str) -> str:
+        """A provision's description: the registry's, else the file's own subject text."""
+        return registry.provision_label(provision) or self.provision_labels.get(provision, "")
 
     def select(self, area: str, year: int | None = None) -> pd.DataFrame:
         """The kommune counts for one area (or single provision), summed per kommune and
@@ -56,8 +62,7 @@ def select_area(
 ) -> pd.DataFrame:
     """Counts for an area id or a canonical provision, summed over `by`.
 
-    A provision is taken from the socialområdet rows when the file has them (every
-    provision is there once), else from whichever area holds it."""
+    A provision is taken from the smallest area that holds it (`_provision_rows`)."""
     rows = counts if year is None else counts[counts["aar"] == year]
     if area in registry.areas():
         chosen = rows[rows["omraade"] == area]
@@ -72,8 +77,13 @@ def select_area(
 
 
 def _provision_rows(rows: pd.DataFrame, provision: str) -> pd.DataFrame:
+    """The rows of one provision, from the smallest area that holds it: its handicap area
+    when it has one, else socialområdet. In a table of counts both areas hold the same
+    figures; counted from cases, a case's decisive partial decision is the one within the
+    area (see `readers.cases_per_area`), so the handicap area's rows keep a remand under
+    the provision that socialområdet's more far-reaching ændring elsewhere would hide."""
     matching = rows[rows["paragraf"] == provision]
-    preference = (matching["omraade"] != registry.SOCIAL_AREA).astype(int)
+    preference = (matching["omraade"] == registry.SOCIAL_AREA).astype(int)
     key = [c for c in ("aar", "kommunekode", "paragraf") if c in matching.columns]
     ordered = matching.assign(_preference=preference).sort_values([*key, "_preference"])
     return ordered.drop_duplicates(key).drop(columns="_preference")

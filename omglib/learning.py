@@ -1,7 +1,8 @@
 """The learning loop: why cases were overturned, what happened after remands, and the
 complaints behind the figures.
 
-Kommuner do not only report a rate: they analyse their overturned cases (BRIEF.md).
+Kommuner do not only report a rate: they analyse their overturned cases (this project's
+assumption about practice; the duty to discuss the map is retssikkerhedslovens § 79 b).
 Everything here works on `LearningCases` — one row per case of a case-level file, with
 the optional details of `omglib.casedetails` — and returns small values with the
 numbers as a table and a Danish sentence, so the notebooks only narrate. Every share
@@ -19,8 +20,8 @@ from omglib import danish, registry
 from omglib.casedetails import details_per_case
 from omglib.dataset import Provenance
 from omglib.errors import OmgError
-from omglib.outcomes import OVERTURNED, collapse
-from omglib.readers import CaseTable, Volumes, case_areas
+from omglib.outcomes import OVERTURNED
+from omglib.readers import CaseTable, Volumes, cases_per_area
 
 NOT_RECORDED: Final = "Ikke registreret"
 """Follow-up column label for remands without a recorded follow-up."""
@@ -60,11 +61,11 @@ class LearningCases:
 def learning_cases(table: CaseTable) -> LearningCases:
     """Cases with their details, from a case-level file read by `read_cases`."""
     partial = table.partial_decisions
-    cases = collapse(partial)
+    cases = cases_per_area(partial)
     details = details_per_case(partial)
     merged = cases.drop(columns=[c for c in details.columns if c != "sag_id"], errors="ignore")
-    merged = merged.merge(details, on="sag_id", how="left", validate="one_to_one")
-    return LearningCases(case_areas(merged).reset_index(drop=True), table.provenance)
+    merged = merged.merge(details, on="sag_id", how="left", validate="many_to_one")
+    return LearningCases(merged, table.provenance)
 
 
 def _require(cases: LearningCases, column: str, what: str) -> None:

@@ -39,8 +39,9 @@ RATE_COLUMNS: tuple[str, ...] = (
 _OUTCOME_TYPE = pd.CategoricalDtype(list(OUTCOMES), ordered=True)
 
 
-def collapse(partial_decisions: pd.DataFrame) -> pd.DataFrame:
-    """One row per case (`sag_id`) from one row per partial decision.
+def collapse(partial_decisions: pd.DataFrame, by: Sequence[str] = ("sag_id",)) -> pd.DataFrame:
+    """One row per case (`sag_id`, or per case and area with `by=("sag_id", "omraade")`)
+    from one row per partial decision.
 
     The case takes the outcome of its most far-reaching partial decision, and the
     provision (`paragraf`) of that decision; ties between provisions go to the first in
@@ -51,12 +52,11 @@ def collapse(partial_decisions: pd.DataFrame) -> pd.DataFrame:
         unknown = sorted(set(partial_decisions.loc[~known, "udfald"].astype(str)))
         raise ValueError(f"unknown outcomes {unknown}; expected one of {OUTCOMES}")
     outcome = partial_decisions["udfald"].astype(_OUTCOME_TYPE)
-    case_ids = partial_decisions["sag_id"].to_numpy(dtype=object)
-    case_codes, unique_cases = pd.factorize(case_ids, sort=False)
+    case_codes = _group_codes(partial_decisions, by)
     provision_codes = pd.factorize(partial_decisions["paragraf"], sort=True)[0]
     decisive = outcome.cat.codes.to_numpy(np.int64) * (provision_codes.max(initial=0) + 1)
     decisive = decisive + provision_codes
-    best = np.full(len(unique_cases), np.iinfo(np.int64).max)
+    best = np.full(case_codes.max(initial=-1) + 1, np.iinfo(np.int64).max)
     np.minimum.at(best, case_codes, decisive)
     candidates = np.flatnonzero(decisive == best[case_codes])
     first_per_case = np.unique(case_codes[candidates], return_index=True)[1]
@@ -64,6 +64,13 @@ def collapse(partial_decisions: pd.DataFrame) -> pd.DataFrame:
     cases: pd.DataFrame = partial_decisions.iloc[winners].reset_index(drop=True)
     cases["udfald"] = cases["udfald"].astype(_OUTCOME_TYPE)
     return cases
+
+
+def _group_codes(frame: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
+    """A code per row for its group (case, or case and area), in order of appearance."""
+    if len(by) == 1:
+        return pd.factorize(frame[by[0]].to_numpy(dtype=object), sort=False)[0]
+    return frame.groupby(list(by), sort=False).ngroup().to_numpy()
 
 
 def count_outcomes(cases: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

@@ -8,12 +8,12 @@ Three kinds of input: aggregated counts (`read_counts`), case-level partial deci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from omglib import casedetails, registry, schema
+from omglib import casedetails, consistency, danish, registry, schema
 from omglib.dataset import Dataset, Provenance
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
@@ -63,39 +63,147 @@ def _counts_from_source(source: SourceTable) -> Dataset:
     checker.raise_if_any()
 
     frame = pd.DataFrame({"aar": schema.parse_year(checker)})
-    codes, national = schema.parse_kommune(checker)
-    frame["kommunekode"] = codes
+    kommuner = schema.parse_kommune(checker)
+    frame["kommunekode"] = kommuner.codes
     if "omraade" in columns:
         frame["omraade"] = schema.parse_area(checker)
+    total_subject = pd.Series(False, index=frame.index)
+    outside_registry: dict[str, str] = {}
     if "paragraf" in columns:
-        frame["paragraf"] = schema.parse_provision(checker, frame["aar"])
-    for column in [*COUNT_COLUMNS, *DETAIL_COLUMNS, "i_alt"]:
+        total_subject = source.frame["paragraf"].map(registry.is_total_label).astype(bool)
+        provisions = schema.parse_provision(checker, frame["aar"], skip=total_subject)
+        frame["paragraf"] = provisions.ids
+        outside_registry = provisions.outside_registry
+    for column in [*COUNT_COLUMNS, *DETAIL_COLUMNS, "i_alt", "realitetsbehandlede"]:
         if column in columns:
             frame[column] = schema.parse_count(checker, column)
     if has_detail:
         _combine_detail(checker, frame)
-    if "i_alt" in columns:
-        parts = {c: frame[c] for c in COUNT_COLUMNS if c in frame.columns}
-        schema.flag_total(checker, frame.pop("i_alt"), parts, "i_alt")
+    _check_totals(checker, frame)
     key = [c for c in ("aar", "kommunekode", "omraade", "paragraf") if c in frame.columns]
     if "kvartal" in columns:
         frame["kvartal"] = source.frame["kvartal"]
         key.append("kvartal")
-    national_as_zero = frame["kommunekode"].mask(national, 0)
-    schema.flag_duplicates(checker, frame[key].assign(kommunekode=national_as_zero), key[-1])
+    _check_total_rows(checker, frame, kommuner, total_subject, key)
+    counted = ~(kommuner.set_aside | total_subject).to_numpy()
+    national_as_zero = frame["kommunekode"].mask(kommuner.national, 0)
+    keys = frame[key].assign(kommunekode=national_as_zero)[counted]
+    schema.flag_duplicates(checker, keys.reindex(frame.index), key[-1])
     checker.raise_if_any()
 
-    frame = frame.drop(columns=["kvartal"], errors="ignore")
-    national_rows = _whole_numbers(frame[national.to_numpy()].drop(columns="kommunekode"))
-    kommune_rows = _whole_numbers(frame[~national.to_numpy()])
+    national = kommuner.national.to_numpy() & counted
+    frame = frame.drop(columns=["kvartal", *_CHECKED_TOTALS], errors="ignore")
+    national_rows = _whole_numbers(frame[national].drop(columns="kommunekode"))
+    kommune_rows = _whole_numbers(frame[counted & ~national])
     if "omraade" not in frame.columns:
         national_rows, kommune_rows = _with_areas(national_rows), _with_areas(kommune_rows)
+    notes = (
+        *_set_aside_notes(source, kommuner, total_subject),
+        *_outside_registry_notes(outside_registry),
+        *_notes(source),
+    )
     return Dataset(
         counts=_sum_quarters(kommune_rows),
         national=_sum_quarters(national_rows),
         provenance=_provenance(source),
-        notes=_notes(source),
+        notes=notes,
+        provision_labels=outside_registry,
     )
+
+
+#: Totals a file may state beside the counts: each is checked against the counts and
+#: then dropped (omglib computes every figure from the counts).
+_CHECKED_TOTALS: tuple[str, ...] = ("i_alt", "realitetsbehandlede")
+
+
+def _check_totals(checker: schema.Checker, frame: pd.DataFrame) -> None:
+    """Stated totals and percentages on each row against the row's counts."""
+    if "i_alt" in frame.columns:
+        parts = {c: frame[c] for c in COUNT_COLUMNS if c in frame.columns}
+        schema.flag_total(checker, frame["i_alt"], parts, "i_alt")
+    if "realitetsbehandlede" in frame.columns:
+        consistency.flag_on_merits_total(checker, frame)
+    consistency.flag_percentages(checker, frame)
+
+
+def _check_total_rows(
+    checker: schema.Checker,
+    frame: pd.DataFrame,
+    kommuner: schema.KommuneColumn,
+    total_subject: pd.Series,
+    key: list[str],
+) -> None:
+    """ "I alt" as instance must be the sum of the other instances with the same subject
+    and period (kommuner, regions, fællesskaber; not "Hele landet"); "I alt" as subject
+    the sum of the same instance's provisions."""
+    numbers = [c for c in frame.columns if c not in key and c in checker.source.frame]
+    instance = _instance_key(checker.source, kommuner)
+    subject = frame["paragraf"].where(~total_subject, _TOTAL) if "paragraf" in frame else None
+    period = [c for c in key if c not in ("kommunekode", "paragraf")]
+    keyed = frame[[*period, *numbers]].assign(_instans=instance)
+    if subject is not None:
+        keyed["_emne"] = subject
+    total_instance = kommuner.not_kommune == "i_alt"
+    consistency.flag_total_rows(
+        checker,
+        keyed.drop(columns="_instans"),
+        total=total_instance,
+        parts=~total_instance & ~kommuner.national,
+        key=[c for c in keyed.columns if c not in numbers and c != "_instans"],
+        what="instanser",
+    )
+    if subject is not None:
+        consistency.flag_total_rows(
+            checker,
+            keyed.drop(columns="_emne"),
+            total=total_subject & ~total_instance,
+            parts=~total_subject,
+            key=[c for c in keyed.columns if c not in numbers and c != "_emne"],
+            what="sagsemner",
+        )
+
+
+_TOTAL = "\x00i alt"
+
+
+def _instance_key(source: SourceTable, kommuner: schema.KommuneColumn) -> pd.Series:
+    """Which instance a row is for: the kommunekode, or the folded name of a row that is
+    not a kommune (a region, "Hele landet", "I alt")."""
+    names = source.frame[schema.kommune_column(source.frame)].map(fold)
+    return kommuner.codes.astype(object).where(kommuner.codes.notna(), names).astype(str)
+
+
+def _set_aside_notes(
+    source: SourceTable, kommuner: schema.KommuneColumn, total_subject: pd.Series
+) -> list[str]:
+    """One line saying which rows were set aside as not kommuner, and why."""
+    kinds = kommuner.not_kommune.mask(kommuner.not_kommune.eq("") & total_subject, "i_alt")
+    counts = kinds[kinds != ""].value_counts()
+    if counts.empty:
+        return []
+    described = ", ".join(
+        f"{danish.format_int(int(counts[kind]))} {_SET_ASIDE[kind]}"
+        for kind in _SET_ASIDE
+        if kind in counts
+    )
+    return [f"Lagt til side (ikke kommuner eller paragraffer, ikke talt med): {described}"]
+
+
+_SET_ASIDE = {
+    "regioner": "rækker for regioner",
+    "faellesskaber": "rækker for kommunale fællesskaber",
+    "i_alt": "'I alt'-rækker (summer, som kontrolleres mod deres dele)",
+}
+
+
+def _outside_registry_notes(labels: dict[str, str]) -> list[str]:
+    """Provisions outside the registry: counted in socialområdet only."""
+    if not labels:
+        return []
+    listed = ", ".join(f"{p} ({label})" if label else p for p, label in labels.items())
+    count = len(labels)
+    noun = "paragraf" if count == 1 else "paragraffer"
+    return [f"{count} {noun} uden for registret er kun talt med i socialområdet: {listed}"]
 
 
 def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -148,6 +256,8 @@ class CaseTable:
     partial_decisions: pd.DataFrame
     provenance: Provenance
     notes: tuple[str, ...] = ()
+    #: Provisions outside the registry → the subject text the file gave them.
+    provision_labels: dict[str, str] = field(default_factory=dict)
 
 
 def read_cases(
@@ -175,18 +285,20 @@ def _cases_from_source(
     casedetails.protect_text(checker, mask_cpr)
 
     frame = pd.DataFrame({"sag_id": schema.parse_text(checker, "sag_id", "sags-id")})
-    codes, national = schema.parse_kommune(checker)
+    kommuner = schema.parse_kommune(checker)
     kommune_column = schema.kommune_column(source.frame)
     message = "en sag hører til én kommune – 'Hele landet' kan ikke bruges her"
-    checker.flag(national, kommune_column, message)
-    frame["kommunekode"] = codes
+    checker.flag(kommuner.national, kommune_column, message)
+    schema.flag_not_kommune(checker, kommuner, "en sag hører til én kommune")
+    frame["kommunekode"] = kommuner.codes
     year_column = "aar" if "aar" in columns else "afgoerelsesdato"
     dates = schema.parse_date(checker, "afgoerelsesdato") if "afgoerelsesdato" in columns else None
     if year_column == "aar":
         frame["aar"] = schema.parse_year(checker)
     elif dates is not None:
         frame["aar"] = dates.dt.year.astype("Int64")
-    frame["paragraf"] = schema.parse_provision(checker, frame["aar"])
+    provisions = schema.parse_provision(checker, frame["aar"])
+    frame["paragraf"] = provisions.ids
     frame["udfald"] = schema.parse_outcome(checker)
     if "omraade" in columns:
         frame["omraade"] = schema.parse_area(checker)
@@ -195,10 +307,11 @@ def _cases_from_source(
     if dates is not None:
         frame["afgoerelsesdato"] = dates
     frame = pd.concat([frame, casedetails.parse_details(checker, extra_reasons)], axis=1)
-    decided = collapse(frame.assign(paragraf=frame["paragraf"].fillna("")))
-    casedetails.check_cases(checker, frame, decided, dates)
+    collapsible = frame.dropna(subset=["aar", "paragraf"])
+    casedetails.check_cases(checker, frame, cases_per_area(collapsible), dates)
     checker.raise_if_any()
-    return CaseTable(_whole_numbers(frame), _provenance(source), _notes(source))
+    notes = (*_outside_registry_notes(provisions.outside_registry), *_notes(source))
+    return CaseTable(_whole_numbers(frame), _provenance(source), notes, provisions.outside_registry)
 
 
 def _flag_split_case(
@@ -211,23 +324,41 @@ def _flag_split_case(
 
 
 def cases_to_dataset(cases: CaseTable) -> Dataset:
-    """Collapse partial decisions to cases by precedence and count them per year,
-    kommune, area and provision (the case's area follows from its provision and year,
-    unless the file gives one)."""
-    collapsed = collapse(cases.partial_decisions)
-    by_area = case_areas(collapsed)
-    counts = count_outcomes(by_area, ["aar", "kommunekode", "omraade", "paragraf"])
+    """Count the cases per year, kommune, area and provision: each case once per area it
+    touches, with the outcome that takes precedence within that area (`cases_per_area`)."""
+    counts = count_outcomes(
+        cases_per_area(cases.partial_decisions), ["aar", "kommunekode", "omraade", "paragraf"]
+    )
     empty_national = counts.iloc[0:0].drop(columns="kommunekode")
-    return Dataset(counts, empty_national, cases.provenance, cases.notes)
+    return Dataset(
+        counts, empty_national, cases.provenance, cases.notes, dict(cases.provision_labels)
+    )
 
 
-def case_areas(cases: pd.DataFrame) -> pd.DataFrame:
-    if "omraade" in cases.columns:
-        handicap = cases["omraade"].where(cases["omraade"] != registry.SOCIAL_AREA)
+def cases_per_area(partial_decisions: pd.DataFrame) -> pd.DataFrame:
+    """One row per case and area it counts in, collapsed by precedence within the area.
+
+    Every partial decision counts in socialområdet, and also in the handicap area of its
+    provision that year (or the area the file gives it). Ankestyrelsen registers a case on
+    its most far-reaching outcome; applied per area, a case with an ændring under SEL § 52,
+    stk. 3 and a hjemvisning under SEL § 41 is ændret in socialområdet and hjemvist in
+    børnehandicapområdet, and a remand never falls out of an area it touches. Applying
+    the rule per area is this project's reading: Ankestyrelsen's tables count each area
+    for itself, and no published source states how a case spanning areas is counted."""
+    rows = partial_decisions_by_area(partial_decisions)
+    return collapse(rows, by=("sag_id", "omraade"))
+
+
+def partial_decisions_by_area(partial_decisions: pd.DataFrame) -> pd.DataFrame:
+    """Each partial decision in socialområdet and, when its provision belongs to one that
+    year (or the file says so), in its handicap area."""
+    frame = partial_decisions
+    if "omraade" in frame.columns:
+        handicap = frame["omraade"].where(frame["omraade"] != registry.SOCIAL_AREA)
     else:
-        handicap = _handicap_areas(cases["paragraf"], cases["aar"])
-    social = cases.assign(omraade=registry.SOCIAL_AREA)
-    in_handicap = cases.assign(omraade=handicap)[handicap.notna()]
+        handicap = _handicap_areas(frame["paragraf"], frame["aar"])
+    social = frame.assign(omraade=registry.SOCIAL_AREA)
+    in_handicap = frame.assign(omraade=handicap)[handicap.notna()]
     return pd.concat([social, in_handicap], ignore_index=True)
 
 
@@ -253,10 +384,11 @@ def read_volumes(path: str | Path) -> Volumes:
         checker.require("kommune")
     checker.raise_if_any()
     frame = pd.DataFrame({"aar": schema.parse_year(checker)})
-    codes, national = schema.parse_kommune(checker)
+    kommuner = schema.parse_kommune(checker)
     message = "kommunens egne tal skal stå pr. kommune, ikke for 'Hele landet'"
-    checker.flag(national, schema.kommune_column(source.frame), message)
-    frame["kommunekode"] = codes
+    checker.flag(kommuner.national, schema.kommune_column(source.frame), message)
+    schema.flag_not_kommune(checker, kommuner, "kommunens egne tal skal stå pr. kommune")
+    frame["kommunekode"] = kommuner.codes
     frame["omraade"] = schema.parse_area(checker)
     for column in ("afgoerelser_i_alt", "klager_modtaget"):
         if column in columns:

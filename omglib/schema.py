@@ -10,8 +10,9 @@ or coerced: a file with any problem raises DataError.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import replace
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -24,6 +25,8 @@ from omglib.outcomes import OUTCOMES
 from omglib.sources import SourceTable
 
 MIN_YEAR = 2007
+#: How Ankestyrelsen's statistics write a cell with no cases (or no rate).
+NO_CASES = "."
 PROBLEMS_PER_CHECK = 50
 
 Message = str | pd.Series | Callable[[str], str]
@@ -84,8 +87,10 @@ def _missing(column: str) -> str:
 
 def parse_count(checker: Checker, column: str) -> pd.Series:
     """A column of case counts: whole, non-negative numbers in Danish or plain notation
-    ("1.234", "12", "12,0"); <NA> where the value is a problem (already recorded)."""
+    ("1.234", "12", "12,0"), and "." for no cases as Ankestyrelsen's tables write it;
+    <NA> where the value is a problem (already recorded)."""
     raw = checker.source.frame[column]
+    raw = raw.where(raw != NO_CASES, "0")
     number = _danish_number(raw)
     empty = raw == ""
     checker.flag(empty, column, "mangler et antal (skriv 0, hvis der ingen sager er)")
@@ -111,6 +116,26 @@ def _danish_number(raw: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     lookup = dict(zip(distinct, numbers.astype("float64"), strict=True))
     return raw.map(lookup).astype("float64")
+
+
+_PERCENT_SIGN = re.compile(r"\s*(%|pct\.?|procent)\s*$", re.IGNORECASE)
+
+
+def parse_percent(checker: Checker, column: str) -> tuple[pd.Series, pd.Series]:
+    """A column of percentages as written ("47,5", "47,5 %", "47 pct."): the numbers
+    (NaN where the file gives no rate, "." or empty) and how many decimals each was
+    written with, so a check can allow for the file's own rounding."""
+    raw = checker.source.frame[column]
+    text = raw.str.replace(_PERCENT_SIGN, "", regex=True).str.strip()
+    no_rate = text.isin(["", NO_CASES])
+    number = _danish_number(text)
+    checker.flag(
+        ~no_rate & number.isna(),
+        column,
+        "er ikke en procentsats – forventede fx 47,5 eller 47,5 % ('.' når der ingen sager er)",
+    )
+    decimals = text.str.extract(r"[.,](\d+)$", expand=False).str.len().fillna(0)
+    return number.where(~no_rate), decimals.astype("int64")
 
 
 def parse_year(checker: Checker, column: str = "aar") -> pd.Series:
@@ -152,40 +177,64 @@ def kommune_column(frame: pd.DataFrame) -> str:
     return "kommunekode" if "kommunekode" in frame.columns else "kommune"
 
 
-def parse_kommune(checker: Checker) -> tuple[pd.Series, pd.Series]:
-    """Kommunekoder (<NA> on "Hele landet" rows and unknown kommuner) and a mask of the
-    national rows.
+@dataclass(frozen=True)
+class KommuneColumn:
+    """A parsed kommune column: kommunekoder (<NA> on rows that are not a kommune and on
+    unknown kommuner), a mask of the national rows ("Hele landet") and, per row, the kind
+    of a row that names no kommune but is no mistake (`regioner`, `faellesskaber`,
+    `i_alt`, else empty)."""
 
-    The kommune can be given by code or by name; when a file has both, they must agree,
-    and a row with an empty code is read from the name ("Hele landet" included)."""
+    codes: pd.Series
+    national: pd.Series
+    not_kommune: pd.Series
+
+    @property
+    def set_aside(self) -> pd.Series:
+        return self.not_kommune != ""
+
+
+def parse_kommune(checker: Checker) -> KommuneColumn:
+    """The kommune of each row, given by code or by name; when a file has both, they must
+    agree, and a row with an empty code is read from the name ("Hele landet" and regions
+    included)."""
     frame = checker.source.frame
     column = kommune_column(frame)
-    codes, national = _kommune_values(frame[column])
+    codes, national, not_kommune = _kommune_values(frame[column])
     raw = frame[column]
     shown = pd.Series(column, index=raw.index)
     if column == "kommunekode" and "kommune" in frame.columns:
-        named, named_national = _kommune_values(frame["kommune"])
+        named, named_national, named_not_kommune = _kommune_values(frame["kommune"])
         disagree = (named.notna() & codes.notna() & (named != codes)).fillna(False)
         message = codes.map(lambda c: f"passer ikke med kommunekoden {_label(c)}")
         checker.flag(disagree, "kommune", message)
         from_name = raw == ""
         codes = codes.where(~from_name, named)
         national = national | (from_name & named_national)
+        not_kommune = not_kommune.where(~from_name, named_not_kommune)
         raw = raw.where(~from_name, frame["kommune"])
         shown = shown.where(~from_name, "kommune")
-    unknown = codes.isna() & ~national & (raw != "")
+    unknown = codes.isna() & ~national & (not_kommune == "") & (raw != "")
     for title in pd.unique(shown):
         here = shown == title
         checker.flag(here & (raw == ""), title, "mangler kommune")
         checker.flag(
             here & unknown, title, lambda v: f"ukendt kommune – {registry.kommune_hint(v)}"
         )
-    return codes, national
+    return KommuneColumn(codes, national, not_kommune)
 
 
-def _kommune_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    national = raw.map({v: registry.is_national(v) for v in pd.unique(raw)}).astype(bool)
-    return registry.kommune_codes(raw), national
+def flag_not_kommune(checker: Checker, kommuner: KommuneColumn, what: str) -> None:
+    """Rows for a region, the kommunale fællesskaber or "I alt" where only a kommune will
+    do (a case, the kommune's own volumes)."""
+    column = kommune_column(checker.source.frame)
+    checker.flag(kommuner.set_aside, column, f"er ikke en kommune – {what}")
+
+
+def _kommune_values(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    distinct = pd.unique(raw)
+    national = raw.map({v: registry.is_national(v) for v in distinct}).astype(bool)
+    kinds = {v: registry.not_kommune_kind(v) or "" for v in distinct}
+    return registry.kommune_codes(raw), national, raw.map(kinds).astype(object)
 
 
 def _label(code: int | None) -> str:
@@ -201,27 +250,67 @@ def parse_area(checker: Checker, column: str = "omraade") -> pd.Series:
     return areas
 
 
-def parse_provision(checker: Checker, years: pd.Series, column: str = "paragraf") -> pd.Series:
-    """Canonical provision ids, each checked against the registry for its year (rows
-    whose year is itself a problem are not checked again)."""
-    raw = checker.source.frame[column]
-    pairs = pd.DataFrame({"text": raw, "year": years.fillna(0).astype("int64")})
+@dataclass(frozen=True)
+class ProvisionColumn:
+    """A parsed provision column: canonical ids (<NA> where the value is a problem) and
+    the provisions outside the registry with the label the file gave them (often empty)."""
+
+    ids: pd.Series
+    outside_registry: dict[str, str]
+
+
+def parse_provision(
+    checker: Checker,
+    years: pd.Series,
+    column: str = "paragraf",
+    skip: pd.Series | None = None,
+) -> ProvisionColumn:
+    """Canonical provision ids, each checked for its year (rows whose year is itself a
+    problem are not checked again), with the law from a separate law column (`lov`,
+    "Lovgrundlag") when the file has one. Rows marked in `skip` (total rows, "I alt")
+    are not provisions: their id is <NA> and they are no problem."""
+    frame = checker.source.frame
+    raw = frame[column]
+    if skip is not None:
+        years = years.mask(skip.to_numpy(dtype=bool))
+    laws = frame["lov"] if "lov" in frame.columns else pd.Series("", index=raw.index)
+    pairs = pd.DataFrame({"text": raw, "year": years.fillna(0).astype("int64"), "law": laws})
     results = {
-        (text, year): _provision_or_problem(text, int(year)) if year else text
-        for text, year in pairs.drop_duplicates().itertuples(index=False)
+        (text, year, law): _provision_or_problem(text, int(year), law) if year else text
+        for text, year, law in pairs.drop_duplicates().itertuples(index=False)
     }
-    keys = zip(raw, pairs["year"], strict=True)
-    resolved = pd.Series([results[key] for key in keys], index=raw.index)
-    is_problem = resolved.str.startswith("!")
-    checker.flag(is_problem, column, resolved.str.removeprefix("!"))
-    return resolved.where(~is_problem)
+    keys = zip(raw, pairs["year"], laws, strict=True)
+    resolved = [results[key] for key in keys]
+    problems = pd.Series(
+        [r if isinstance(r, str) else "" for r in resolved], index=raw.index, dtype=object
+    )
+    is_problem = problems.str.startswith("!")
+    checker.flag(is_problem, column, problems.str.removeprefix("!"))
+    ids = pd.Series(
+        [r.id if isinstance(r, registry.Provision) else None for r in resolved],
+        index=raw.index,
+        dtype=object,
+    )
+    return ProvisionColumn(ids.where(~is_problem), _outside_registry(results.values()))
 
 
-def _provision_or_problem(text: str, year: int) -> str:
+def _outside_registry(resolved: Iterable[registry.Provision | str]) -> dict[str, str]:
+    """Provisions the registry does not know → the first non-empty label written for
+    each, in id order."""
+    labels: dict[str, str] = {}
+    for provision in resolved:
+        if not isinstance(provision, registry.Provision) or provision.in_registry:
+            continue
+        if not labels.get(provision.id):
+            labels[provision.id] = provision.label
+    return dict(sorted(labels.items()))
+
+
+def _provision_or_problem(text: str, year: int, law: str) -> registry.Provision | str:
     if not text:
         return "!mangler paragraf"
     try:
-        return registry.provision_id(text, year)
+        return registry.resolve_provision(text, year, law)
     except OmgError as error:
         return "!" + _lowercase_first(str(error))
 
