@@ -20,12 +20,11 @@ import hashlib
 import io
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import openpyxl  # type: ignore[import-untyped]
 import pandas as pd
 
@@ -97,23 +96,6 @@ class SourceTable:
         if titles is not None and position is not None and titles[position]:
             return str(titles[position])
         return self.headers.get(column, column)
-
-    def take(self, selection: npt.ArrayLike) -> SourceTable:
-        """A copy with only the selected rows (a boolean mask over `frame` or positions),
-        `lines` and `cell_headers` kept in step, so rows a reader sets aside or keeps still
-        report problems at the rows the user sees."""
-        chosen = np.asarray(selection)
-        if chosen.dtype == bool and len(chosen) != len(self.frame):
-            raise ValueError(f"mask of {len(chosen)} rows for a table of {len(self.frame)}")
-        positions = np.flatnonzero(chosen) if chosen.dtype == bool else chosen.astype(np.intp)
-        return replace(
-            self,
-            frame=self.frame.iloc[positions].reset_index(drop=True),
-            lines=self.lines[positions],
-            cell_headers={
-                column: titles[positions] for column, titles in self.cell_headers.items()
-            },
-        )
 
 
 def file_sha256(path: Path) -> str:

@@ -157,6 +157,24 @@ def test_every_registry_row_names_a_public_source() -> None:
     assert set(table["verificeret"]) <= {"ja", "nej"}
 
 
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Århus", 751),
+        ("Ålborg", 851),
+        ("Nordfyns", 480),
+        ("Vesthimmerlands", 820),
+        ("Bornholm", 400),
+        ("Aarhus Kommune", 751),
+        ("Bornholm Kommune", 400),
+        ("Københavns Kommune", 101),
+        ("751", 751),
+    ],
+)
+def test_instances_as_the_portal_names_them(written: str, code: int) -> None:
+    assert registry.kommune_code(written) == code
+
+
 # --- instances that are not kommuner, total rows -------------------------------------------
 
 

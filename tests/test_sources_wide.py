@@ -11,7 +11,6 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -455,44 +454,6 @@ def test_long_file_whose_first_row_has_a_year_like_count_stays_long(tmp_path: Pa
     assert source.frame.columns.tolist()[:3] == ["aar", "kommune", "paragraf"]
     assert source.cell_headers == {}
     assert source.lines.tolist() == [2]
-
-
-# --- take ----------------------------------------------------------------------------------
-
-
-def test_take_keeps_frame_lines_and_cell_headers_in_step(tmp_path: Path) -> None:
-    path = portal_xlsx(tmp_path)
-    source = read_source(path)
-    kept = source.take(source.frame["kommune"] != "I alt")
-    assert kept.frame["kommune"].tolist() == [
-        "Norddjurs",
-        "Norddjurs",
-        "Aarhus",
-        "Aarhus",
-        "Region Midtjylland",
-        "Region Midtjylland",
-    ]
-    assert kept.lines.tolist() == [5, 5, 6, 6, 8, 8]
-    assert (
-        kept.cell_headers["hjemvist"].tolist()
-        == ["Hjemviste sager 2022", "Hjemviste sager 2023"] * 3
-    )
-    assert kept.frame.index.tolist() == list(range(6))
-    assert kept.problem(5, "hjemvist", ".", "x") == Problem(
-        path.name, 8, "Hjemviste sager 2023", ".", "x"
-    )
-    assert len(source.frame) == 8  # the original is untouched
-
-
-def test_take_by_positions_in_the_given_order(tmp_path: Path) -> None:
-    source = read_source(portal_xlsx(tmp_path))
-    picked = source.take([7, 0])
-    assert picked.lines.tolist() == [8, 5]
-    assert picked.cell_headers["aar"].tolist() == ["2023", "2022"]
-    assert picked.frame["kommune"].tolist() == ["Region Midtjylland", "Norddjurs"]
-    assert len(source.take(np.zeros(8, dtype=bool)).frame) == 0
-    with pytest.raises(ValueError):
-        source.take([True, False])
 
 
 # --- errors ----------------------------------------------------------------------------------
