@@ -5,8 +5,7 @@ The library holds all domain logic; notebooks and the `omg` command only call it
 
 from omglib.dataset import Dataset, Provenance
 from omglib.errors import DataError, OmgError, Problem
-from omglib.outcomes import add_rates, collapse, count_outcomes, sum_counts
-from omglib.readers import (
+from omglib.io.readers import (
     CaseTable,
     Volumes,
     cases_to_dataset,
@@ -15,6 +14,7 @@ from omglib.readers import (
     read_data,
     read_volumes,
 )
+from omglib.outcomes import add_rates, collapse, count_outcomes, sum_counts
 
 __version__ = "0.1.0"
 

@@ -62,9 +62,9 @@ from omglib import danish, learning, registry, stats
 from omglib.dataset import Dataset, Provenance
 from omglib.display import Html, Markdown
 from omglib.errors import DataError, OmgError, Problem
+from omglib.io.readers import CaseTable, Volumes
+from omglib.io.schema import MIN_YEAR
 from omglib.names import closest, fold
-from omglib.readers import CaseTable, Volumes
-from omglib.schema import MIN_YEAR
 
 DEMO_FILE: Final = "handleplan-norddjurs.yaml"
 

@@ -20,8 +20,8 @@ from omglib import __version__, demodata, summaries
 from omglib.dataset import Dataset
 from omglib.errors import DataError, OmgError
 from omglib.figures import key_figures, kommune_table
+from omglib.io.readers import Volumes, read_data, read_volumes
 from omglib.output import write_text_atomic
-from omglib.readers import Volumes, read_data, read_volumes
 from omglib.reports.parameters import NOTEBOOKS
 
 EXIT_USER_ERROR = 2

@@ -18,8 +18,8 @@ from omglib import danish, registry, stats
 from omglib.dataset import Dataset, select_area
 from omglib.display import Markdown
 from omglib.errors import OmgError
+from omglib.io.readers import Volumes
 from omglib.outcomes import add_rates
-from omglib.readers import Volumes
 
 BASIS_NATIONAL_ROW = "rækken 'Hele landet' i datafilen"
 BASIS_ALL_KOMMUNER = "summen af alle 98 kommuner i datafilen"

@@ -15,8 +15,8 @@ from omglib.actionplan import ActionPlan
 from omglib.dataset import Dataset
 from omglib.display import Figure, Html, Markdown, table_html
 from omglib.errors import OmgError
+from omglib.io.readers import CaseTable, Volumes, read_cases
 from omglib.knowledgebank import KnowledgeBank, knowledge_bank
-from omglib.readers import CaseTable, Volumes, read_cases
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ complaints behind the figures.
 Kommuner do not only report a rate: they analyse their overturned cases (this project's
 assumption about practice; the duty to discuss the map is retssikkerhedslovens § 79 b).
 Everything here works on `LearningCases` — one row per case of a case-level file, with
-the optional details of `omglib.casedetails` — and returns small values with the
+the optional details of `omglib.io.casedetails` — and returns small values with the
 numbers as a table and a Danish sentence, so the notebooks only narrate. Every share
 comes with its counts.
 """
@@ -17,11 +17,11 @@ from typing import Final
 import pandas as pd
 
 from omglib import danish, registry
-from omglib.casedetails import details_per_case
 from omglib.dataset import Provenance
 from omglib.errors import OmgError
+from omglib.io.casedetails import details_per_case
+from omglib.io.readers import CaseTable, Volumes, cases_per_area
 from omglib.outcomes import OVERTURNED
-from omglib.readers import CaseTable, Volumes, cases_per_area
 
 NOT_RECORDED: Final = "Ikke registreret"
 """Follow-up column label for remands without a recorded follow-up."""

@@ -21,7 +21,7 @@ from omglib import comparisons, danish, demodata, registry
 from omglib.dataset import Dataset
 from omglib.display import Html, Markdown, table_html
 from omglib.figures import KeyFigures, key_figures
-from omglib.readers import Volumes, read_data, read_volumes
+from omglib.io.readers import Volumes, read_data, read_volumes
 
 #: Packages whose versions each report states (the ones that shape its numbers and figures).
 REPORTED_PACKAGES = (

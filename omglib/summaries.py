@@ -10,8 +10,8 @@ import pandas as pd
 from omglib import danish, registry, stats
 from omglib.dataset import Dataset
 from omglib.figures import KeyFigures, interval_text
-from omglib.readers import read_cases, read_data, read_volumes
-from omglib.sources import read_source
+from omglib.io.readers import read_cases, read_data, read_volumes
+from omglib.io.sources import read_source
 
 
 def describe_file(path: Path) -> str:

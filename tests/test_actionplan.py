@@ -31,7 +31,7 @@ from omglib.cli import main
 from omglib.contrast import TEXT_MINIMUM, contrast_ratio
 from omglib.dataset import Dataset, Provenance
 from omglib.errors import DataError
-from omglib.readers import Volumes
+from omglib.io.readers import Volumes
 from omglib.reports.render import stylesheet
 
 NORDDJURS = 707

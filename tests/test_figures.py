@@ -9,7 +9,7 @@ from omglib import registry
 from omglib.dataset import Dataset, Provenance
 from omglib.errors import OmgError
 from omglib.figures import key_figures, kommune_table, national_by_year
-from omglib.readers import Volumes
+from omglib.io.readers import Volumes
 
 COLUMNS = ["aar", "kommunekode", "omraade", "stadfaestet", "hjemvist", "aendret_ophaevet", "afvist"]
 NORDDJURS = 707

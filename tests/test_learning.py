@@ -13,9 +13,9 @@ import pytest
 
 from omglib import charts, demodata, learning, read_cases, read_volumes
 from omglib.errors import DataError, OmgError
+from omglib.io.privacy import Pseudonyms, find_cpr, hide_cpr
 from omglib.knowledgebank import knowledge_bank
 from omglib.narrative import report_date
-from omglib.privacy import Pseudonyms, find_cpr, hide_cpr
 
 HEADER = [
     "Sags-id",

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import omglib
 from omglib import DataError, Problem
-from omglib.sources import SourceTable, read_source
+from omglib.io.sources import SourceTable, read_source
 
 TITLE = "Klager over kommunernes afgørelser på social- og beskæftigelsesområdet"
 FOOTER = "Kilde: Ankestyrelsen (ANKEAST3, udtrukket 1. marts 2024)"

@@ -50,10 +50,10 @@ import shapely.errors
 
 from omglib import __version__
 from omglib.errors import DataError, Problem
+from omglib.io.sources import file_sha256
 from omglib.names import fold
 from omglib.output import write_text_atomic
 from omglib.registry import all_kommune_codes, kommune_codes, kommune_name
-from omglib.sources import file_sha256
 
 Geometries = npt.NDArray[np.object_]
 

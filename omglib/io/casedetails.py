@@ -9,7 +9,7 @@ ja/nej), a family or household key (`familie`), what happened after a remand
 A case has several rows (one per partial decision); its details may stand on any of
 them, but the same field must not say two different things. Details must fit the
 outcome: reasons only on overturned cases, follow-up only on remands. Free text is
-checked for CPR numbers (see `omglib.privacy`).
+checked for CPR numbers (see `omglib.io.privacy`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from omglib import registry, schema
+from omglib import registry
+from omglib.io import schema
+from omglib.io.privacy import MASK_HINT, Pseudonyms, hide_cpr
 from omglib.names import fold
 from omglib.outcomes import OVERTURNED
-from omglib.privacy import MASK_HINT, Pseudonyms, hide_cpr
 
 DETAIL_COLUMNS: Final = (
     "aarsag",

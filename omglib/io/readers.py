@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import casedetails, consistency, danish, registry, schema
+from omglib import danish, registry
 from omglib.dataset import Dataset, Provenance
+from omglib.io import casedetails, consistency, schema
+from omglib.io.sources import SourceTable, read_source
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
-from omglib.sources import SourceTable, read_source
 
 _SYNTHETIC_MARK = "syntetisk"
 
@@ -251,7 +252,7 @@ def _handicap_areas(provisions: pd.Series, years: pd.Series) -> pd.Series:
 class CaseTable:
     """Partial decisions (delafgørelser), one row each: `sag_id`, `kommunekode`, `aar`,
     `paragraf`, `udfald` and, when the file gives them, `omraade`, `afgoerelsesdato` and
-    the learning-loop details of `omglib.casedetails` (reasons, follow-up, ...)."""
+    the learning-loop details of `omglib.io.casedetails` (reasons, follow-up, ...)."""
 
     partial_decisions: pd.DataFrame
     provenance: Provenance

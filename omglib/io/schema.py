@@ -20,9 +20,9 @@ import pandas as pd
 
 from omglib import registry
 from omglib.errors import DataError, OmgError, Problem
+from omglib.io.sources import SourceTable
 from omglib.names import fold
 from omglib.outcomes import OUTCOMES
-from omglib.sources import SourceTable
 
 MIN_YEAR = 2007
 #: How Ankestyrelsen's statistics write a cell with no cases (or no rate).
