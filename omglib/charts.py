@@ -30,11 +30,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from omglib import danish, learning, registry, stats
+from omglib import danish, registry, stats
 from omglib.contrast import blend, hex_colour, readable_text_colour
 from omglib.display import Figure
 from omglib.figures import KeyFigures
 from omglib.geo.classify import DIVERGING, FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL
+from omglib.learning import analyses
 
 WIDTH: Final = 560
 HEIGHT: Final = 320
@@ -871,7 +872,7 @@ NO_REASONS: Final = "Ingen omgjorte sager med registreret årsag"
 NO_REMANDS: Final = "Ingen hjemviste sager"
 
 
-def reasons(ranking: learning.ReasonRanking) -> Figure:
+def reasons(ranking: analyses.ReasonRanking) -> Figure:
     """Reasons for overturning as a Pareto chart: a bar per reason (cases naming it),
     most frequent first, and the cumulative share of all reasons named as a line."""
     frame = ranking.table.assign(
@@ -917,7 +918,7 @@ def reasons(ranking: learning.ReasonRanking) -> Figure:
     return Figure(chart, ranking.text, table)
 
 
-def follow_up(result: learning.FollowUp) -> Figure:
+def follow_up(result: analyses.FollowUp) -> Figure:
     """What happened after the remands: a bar per follow-up in the coded order, with
     its count of the remands."""
     frame = result.table.assign(

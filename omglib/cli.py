@@ -397,7 +397,7 @@ def handleplan_command(
 ) -> None:
     """Tjek en handleplan (YAML) og vis den med overskredne handlinger og vurdering af
     målene; alle fejl i filen vises på én gang."""
-    from omglib import actionplan
+    from omglib.learning import actionplan
     from omglib.narrative import report_date
 
     ctx.obj["all_problems"] = True

@@ -13,8 +13,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from omglib import actionplan, demodata, read_data, read_volumes
-from omglib.actionplan import (
+from omglib import demodata, read_data, read_volumes
+from omglib.cli import main
+from omglib.contrast import TEXT_MINIMUM, contrast_ratio
+from omglib.dataset import Dataset, Provenance
+from omglib.errors import DataError
+from omglib.io.readers import Volumes
+from omglib.learning import actionplan
+from omglib.learning.actionplan import (
     MeasureContext,
     Measurement,
     Target,
@@ -27,11 +33,6 @@ from omglib.actionplan import (
     register_figure,
     targets_table,
 )
-from omglib.cli import main
-from omglib.contrast import TEXT_MINIMUM, contrast_ratio
-from omglib.dataset import Dataset, Provenance
-from omglib.errors import DataError
-from omglib.io.readers import Volumes
 from omglib.reports.render import stylesheet
 
 NORDDJURS = 707

@@ -20,7 +20,7 @@ import omglib
 from omglib import registry
 from omglib.cli import main
 from omglib.io.readers import cases_to_dataset, read_cases
-from omglib.learning import learning_cases
+from omglib.learning.analyses import learning_cases
 from tests.test_readers import data_error, only_problem, write_csv, write_xlsx
 
 PORTAL_TITLE = "Ankestyrelsens statistik: Afgørelser pr. instans og sagsemne"

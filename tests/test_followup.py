@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from omglib import actionplan, demodata, followup, learning, read_data
+from omglib import demodata, read_data
 from omglib.display import Markdown
 from omglib.errors import OmgError
+from omglib.learning import actionplan, analyses, followup
 from omglib.reports.parameters import Inputs, Job
 
 
@@ -90,8 +91,8 @@ def test_a_target_can_name_overturned_cases_with_a_reason(tmp_path: Path) -> Non
     plan = actionplan.read_action_plan(plan_file)
     data = read_data(demodata.packaged_file("afgoerelser"))
     (result,) = actionplan.evaluate_targets(plan, data, None, inputs.table)
-    cases = learning.learning_cases(inputs.table)  # type: ignore[arg-type]
-    ranking = learning.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024).table
+    cases = analyses.learning_cases(inputs.table)  # type: ignore[arg-type]
+    ranking = analyses.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024).table
     expected = int(ranking.set_index("aarsag").loc["Utilstrækkeligt oplysningsgrundlag", "sager"])
     assert result.measurement.value == expected == 5
     assert result.verdict.outcome == "not_reached"

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from omglib import charts, demodata, learning, read_cases, read_volumes
+from omglib import charts, demodata, read_cases, read_volumes
 from omglib.errors import DataError, OmgError
 from omglib.io.privacy import Pseudonyms, find_cpr, hide_cpr
-from omglib.knowledgebank import knowledge_bank
+from omglib.learning import analyses
+from omglib.learning.knowledgebank import knowledge_bank
 from omglib.narrative import report_date
 
 HEADER = [
@@ -62,8 +63,8 @@ def problems(path: Path, **options: object) -> list[str]:
 
 
 @pytest.fixture
-def cases(tmp_path: Path) -> learning.LearningCases:
-    return learning.learning_cases(read_cases(write_cases(tmp_path, ROWS)))
+def cases(tmp_path: Path) -> analyses.LearningCases:
+    return analyses.learning_cases(read_cases(write_cases(tmp_path, ROWS)))
 
 
 # --- CPR numbers ------------------------------------------------------------------------
@@ -110,8 +111,8 @@ def test_masking_replaces_cpr_numbers_before_anything_sees_them(tmp_path: Path) 
     text = table.partial_decisions.astype(str).to_csv()
     assert find_cpr(text) == []
     assert "Ring til mor ([CPR 1]) om skolen" in text
-    profile = learning.remand_profile(
-        learning.learning_cases(table), "Norddjurs", "boernehandicap", 2024
+    profile = analyses.remand_profile(
+        analyses.learning_cases(table), "Norddjurs", "boernehandicap", 2024
     )
     assert profile.families == 2  # S1 and S2 still one family, S3 another
 
@@ -119,7 +120,7 @@ def test_masking_replaces_cpr_numbers_before_anything_sees_them(tmp_path: Path) 
 # --- reading and checking the details -------------------------------------------------
 
 
-def test_details_are_read_per_case(cases: learning.LearningCases) -> None:
+def test_details_are_read_per_case(cases: analyses.LearningCases) -> None:
     frame = cases.select("Norddjurs", "boernehandicap", 2024).set_index("sag_id")
     assert frame.loc["S2", "aarsag"] == (
         "Utilstrækkeligt oplysningsgrundlag",
@@ -137,8 +138,8 @@ def test_a_kommune_can_add_its_own_reasons(tmp_path: Path) -> None:
     rows[4][5] = "lægeerklæring"
     path = write_cases(tmp_path, rows)
     assert "ukendt årsag 'lægeerklæring'" in problems(path)[0]
-    ranking = learning.reasons_ranked(
-        learning.learning_cases(read_cases(path, extra_reasons=extra)), 707, "boernehandicap"
+    ranking = analyses.reasons_ranked(
+        analyses.learning_cases(read_cases(path, extra_reasons=extra)), 707, "boernehandicap"
     )
     assert "Manglende lægeerklæring" in set(ranking.table["aarsag"])
 
@@ -167,8 +168,8 @@ def test_contradicting_details_are_errors_with_rows(tmp_path: Path) -> None:
 # --- analyses with known answers ------------------------------------------------------
 
 
-def test_reasons_are_ranked_with_counts_and_shares(cases: learning.LearningCases) -> None:
-    ranking = learning.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024)
+def test_reasons_are_ranked_with_counts_and_shares(cases: analyses.LearningCases) -> None:
+    ranking = analyses.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024)
     table = ranking.table
     assert table["aarsag"].tolist() == [
         "Mangelfuld begrundelse",  # S2, S3
@@ -182,8 +183,8 @@ def test_reasons_are_ranked_with_counts_and_shares(cases: learning.LearningCases
     assert "1 omgjorte sager har ingen registreret årsag" in ranking.text
 
 
-def test_follow_up_of_remands(cases: learning.LearningCases) -> None:
-    result = learning.follow_up(cases, "Norddjurs", "boernehandicap", 2024)
+def test_follow_up_of_remands(cases: analyses.LearningCases) -> None:
+    result = analyses.follow_up(cases, "Norddjurs", "boernehandicap", 2024)
     assert result.remands == 2
     assert result.count("Ny afgørelse til fordel for borgeren") == 1
     assert result.count("Afventer") == 1
@@ -191,15 +192,15 @@ def test_follow_up_of_remands(cases: learning.LearningCases) -> None:
     assert result.text.startswith("Af 2 hjemviste sager endte 1 med en ny afgørelse")
 
 
-def test_partial_remands_and_families(cases: learning.LearningCases) -> None:
-    profile = learning.remand_profile(cases, "Norddjurs", "boernehandicap", 2024)
+def test_partial_remands_and_families(cases: analyses.LearningCases) -> None:
+    profile = analyses.remand_profile(cases, "Norddjurs", "boernehandicap", 2024)
     assert (profile.remands, profile.partial, profile.partial_known) == (2, 1, 2)
     assert (profile.overturned, profile.families, profile.without_family) == (4, 2, 1)
     assert "1 af 2 hjemvisninger" in profile.text and "vedrører 2 familier" in profile.text
 
 
-def test_provision_drilldown(cases: learning.LearningCases) -> None:
-    table = learning.provision_drilldown(cases, "Norddjurs", "boernehandicap", 2024)
+def test_provision_drilldown(cases: analyses.LearningCases) -> None:
+    table = analyses.provision_drilldown(cases, "Norddjurs", "boernehandicap", 2024)
     rows = table.set_index("paragraf")
     assert rows.loc["BL § 86"].tolist() == [2, 2, 2, "Utilstrækkeligt oplysningsgrundlag"]
     assert rows.loc["BL § 87"].tolist() == [3, 2, 0, "Mangelfuld begrundelse"]  # afvist left out
@@ -211,9 +212,9 @@ def test_a_file_without_reasons_says_so(tmp_path: Path) -> None:
         "Sags-id;Kommunekode;Afgørelsesdato;Paragraf;Udfald\nS1;707;2024-02-01;BL § 86;Hjemvisning\n",
         encoding="utf-8",
     )
-    plain = learning.learning_cases(read_cases(path))
+    plain = analyses.learning_cases(read_cases(path))
     with pytest.raises(OmgError, match="ingen kolonne 'Årsag'"):
-        learning.reasons_ranked(plain, 707, "boernehandicap")
+        analyses.reasons_ranked(plain, 707, "boernehandicap")
 
 
 def test_complaints_received_and_their_change(tmp_path: Path) -> None:
@@ -224,7 +225,7 @@ def test_complaints_received_and_their_change(tmp_path: Path) -> None:
         "2024;707;Børnehandicap;320;8\n",
         encoding="utf-8",
     )
-    result = learning.complaints(read_volumes(path), "Norddjurs", "boernehandicap")
+    result = analyses.complaints(read_volumes(path), "Norddjurs", "boernehandicap")
     assert result.table["klager"].tolist() == [12, 15, 8]
     assert result.table["aendring"].tolist()[1:] == [3, -7]
     assert result.table["aendring_pct"].iloc[2] == pytest.approx(-7 / 15)
@@ -233,7 +234,7 @@ def test_complaints_received_and_their_change(tmp_path: Path) -> None:
 
 
 def test_demo_cases_carry_the_learning_details() -> None:
-    cases = learning.learning_cases(read_cases(demodata.packaged_file("sager")))
+    cases = analyses.learning_cases(read_cases(demodata.packaged_file("sager")))
     for code in demodata.CASE_KOMMUNER:
         overturned = cases.overturned(code, "socialomraadet")
         assert len(overturned) > 20 and (overturned["aarsag"].map(len) > 0).all()
@@ -246,7 +247,7 @@ def test_demo_cases_carry_the_learning_details() -> None:
 
 
 def test_knowledge_bank_lists_overturned_decisions_without_case_ids(
-    cases: learning.LearningCases, tmp_path: Path
+    cases: analyses.LearningCases, tmp_path: Path
 ) -> None:
     bank = knowledge_bank(cases, "Norddjurs")
     shown = bank.shown
@@ -272,8 +273,8 @@ def test_knowledge_bank_lists_overturned_decisions_without_case_ids(
         bank.save(tmp_path / "vidensbank.txt")
 
 
-def test_reason_and_follow_up_figures(cases: learning.LearningCases) -> None:
-    ranking = learning.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024)
+def test_reason_and_follow_up_figures(cases: analyses.LearningCases) -> None:
+    ranking = analyses.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024)
     figure = charts.reasons(ranking)
     assert figure.description == ranking.text
     assert figure.table["Sager"].tolist() == ["2", "2"]
@@ -281,5 +282,5 @@ def test_reason_and_follow_up_figures(cases: learning.LearningCases) -> None:
     assert any(
         row.get("aarsag") == "Mangelfuld begrundelse" for rows in values.values() for row in rows
     )
-    after = charts.follow_up(learning.follow_up(cases, "Norddjurs", "boernehandicap", 2024))
+    after = charts.follow_up(analyses.follow_up(cases, "Norddjurs", "boernehandicap", 2024))
     assert after.table.set_index("Opfølgning").loc["Afventer", "Sager"] == "1 af 2"

@@ -58,12 +58,13 @@ import pandas as pd
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from omglib import danish, learning, registry, stats
+from omglib import danish, registry, stats
 from omglib.dataset import Dataset, Provenance
 from omglib.display import Html, Markdown
 from omglib.errors import DataError, OmgError, Problem
 from omglib.io.readers import CaseTable, Volumes
 from omglib.io.schema import MIN_YEAR
+from omglib.learning import analyses
 from omglib.names import closest, fold
 
 DEMO_FILE: Final = "handleplan-norddjurs.yaml"
@@ -618,7 +619,7 @@ def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
     if volumes is None or "klager_modtaget" not in volumes.frame.columns:
         note = "Kommunens egne tal for modtagne klager (volumenfilen) er ikke indlæst."
         return Measurement(year, None, None, "", note)
-    table = learning.complaints(volumes, context.kommune, area).table
+    table = analyses.complaints(volumes, context.kommune, area).table
     rows = table[table["aar"] == year]
     if rows.empty:
         note = f"Volumenfilen har ingen tal for {registry.area_name(area).lower()} {year}."
@@ -647,7 +648,7 @@ def _reason_count(reason: str) -> MeasureFunction:
         if table is None or "aarsag" not in table.partial_decisions.columns:
             note = "Kræver en sagsfil med årsager til omgørelse (cases_file)."
             return Measurement(year, None, None, "", note)
-        cases = learning.learning_cases(table)
+        cases = analyses.learning_cases(table)
         if not (cases.frame["aar"] == year).any():
             return Measurement(year, None, None, "", f"Sagsfilen har ingen sager fra {year}.")
         overturned = cases.overturned(context.kommune, area, year)

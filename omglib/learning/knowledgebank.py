@@ -23,7 +23,7 @@ import pandas as pd
 
 from omglib import danish, registry
 from omglib.display import ATTACHMENT_MIME, Html
-from omglib.learning import LearningCases
+from omglib.learning.analyses import LearningCases
 from omglib.narrative import report_date
 from omglib.output import write_bytes_atomic
 

@@ -10,13 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from omglib import actionplan, charts, danish, demodata, learning, registry
-from omglib.actionplan import ActionPlan
+from omglib import charts, danish, demodata, registry
 from omglib.dataset import Dataset
 from omglib.display import Figure, Html, Markdown, table_html
 from omglib.errors import OmgError
 from omglib.io.readers import CaseTable, Volumes, read_cases
-from omglib.knowledgebank import KnowledgeBank, knowledge_bank
+from omglib.learning import actionplan, analyses
+from omglib.learning.actionplan import ActionPlan
+from omglib.learning.knowledgebank import KnowledgeBank, knowledge_bank
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class FollowUpInputs:
     kommune: int
     table: CaseTable | None
     plan: ActionPlan | None
-    cases: learning.LearningCases | None = None
+    cases: analyses.LearningCases | None = None
 
 
 def load(
@@ -57,7 +58,7 @@ def load(
     elif demo:
         demo_plan = actionplan.read_action_plan(actionplan.demo_file())
         plan = demo_plan if demo_plan.kommune == code else None
-    cases = None if table is None else learning.learning_cases(table)
+    cases = None if table is None else analyses.learning_cases(table)
     return FollowUpInputs(code, table, plan, cases)
 
 
@@ -72,7 +73,7 @@ def heading(kommune: int | str, area: str, year: int) -> str:
     return f"Opfølgning på omgørelser {year}: {registry.area_name(area).lower()} – {name} Kommune"
 
 
-def _cases_or_note(inputs: FollowUpInputs) -> learning.LearningCases | Markdown:
+def _cases_or_note(inputs: FollowUpInputs) -> analyses.LearningCases | Markdown:
     """The kommune's cases, or a note saying why there are none."""
     cases = inputs.cases
     if cases is None:
@@ -90,7 +91,7 @@ def complaints(volumes: Volumes | None, kommune: int | str, area: str, year: int
     """The complaints the kommune received and their change from the year before."""
     if volumes is None or "klager_modtaget" not in volumes.frame.columns:
         return Markdown("*Antallet af modtagne klager kræver kommunens egne tal (`volumes_file`).*")
-    return Markdown(learning.complaints(volumes, kommune, area).text(year))
+    return Markdown(analyses.complaints(volumes, kommune, area).text(year))
 
 
 def reasons(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
@@ -99,7 +100,7 @@ def reasons(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
         return cases
     if not cases.has("aarsag"):
         return Markdown("*Sagsfilen har ingen kolonne med årsager til omgørelse.*")
-    return charts.reasons(learning.reasons_ranked(cases, inputs.kommune, area, year))
+    return charts.reasons(analyses.reasons_ranked(cases, inputs.kommune, area, year))
 
 
 def remands(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
@@ -108,14 +109,14 @@ def remands(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
         return cases
     if not cases.has("opfoelgning"):
         return Markdown("*Sagsfilen har ingen kolonne med opfølgning på hjemvisninger.*")
-    return charts.follow_up(learning.follow_up(cases, inputs.kommune, area, year))
+    return charts.follow_up(analyses.follow_up(cases, inputs.kommune, area, year))
 
 
 def remand_profile(inputs: FollowUpInputs, area: str, year: int) -> Markdown:
     cases = _cases_or_note(inputs)
     if isinstance(cases, Markdown):
         return cases
-    return Markdown(learning.remand_profile(cases, inputs.kommune, area, year).text)
+    return Markdown(analyses.remand_profile(cases, inputs.kommune, area, year).text)
 
 
 def provisions(inputs: FollowUpInputs, area: str, year: int) -> Html | Markdown:
@@ -123,7 +124,7 @@ def provisions(inputs: FollowUpInputs, area: str, year: int) -> Html | Markdown:
     cases = _cases_or_note(inputs)
     if isinstance(cases, Markdown):
         return cases
-    table = learning.provision_drilldown(cases, inputs.kommune, area, year)
+    table = analyses.provision_drilldown(cases, inputs.kommune, area, year)
     shown = table.rename(
         columns={
             "paragraf": "Paragraf",
