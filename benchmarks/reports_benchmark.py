@@ -56,9 +56,7 @@ DEFAULT_SEED = 20260101
 #: 2026-01-01, the epoch the tests use, so dated outputs are reproducible.
 DEFAULT_EPOCH = "1767225600"
 #: What the kommunerapport notebook imports in its first code cell.
-NOTEBOOK_IMPORTS = (
-    "import omglib.charts, omglib.comparisons, omglib.figures, omglib.narrative, omglib.geo.draw"
-)
+NOTEBOOK_IMPORTS = "import omglib.present.charts, omglib.comparisons, omglib.figures, omglib.present.narrative, omglib.geo.draw"
 IMPORT_RUNS = 3
 SLOWEST_CELLS = 4
 

@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 
 import click
 
-from omglib import __version__, demodata, summaries
+from omglib import __version__, demodata
 from omglib.dataset import Dataset
 from omglib.errors import DataError, OmgError
 from omglib.figures import key_figures, kommune_table
 from omglib.io.readers import Volumes, read_data, read_volumes
 from omglib.output import write_text_atomic
+from omglib.present import summaries
 from omglib.reports.parameters import NOTEBOOKS
 
 EXIT_USER_ERROR = 2
@@ -398,7 +399,7 @@ def handleplan_command(
     """Tjek en handleplan (YAML) og vis den med overskredne handlinger og vurdering af
     målene; alle fejl i filen vises på én gang."""
     from omglib.learning import actionplan
-    from omglib.narrative import report_date
+    from omglib.present.narrative import report_date
 
     ctx.obj["all_problems"] = True
     plan = actionplan.read_action_plan(path)

@@ -18,9 +18,10 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from omglib import danish, figures, registry, stats
+from omglib import figures, registry, stats
 from omglib.dataset import Dataset, select_area
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, add_rates, sum_counts
+from omglib.present import danish
 
 OUTCOME_LABELS: Final[dict[str, str]] = {
     "stadfaestet": "Stadfæstet",

@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omglib import danish, registry, stats
+from omglib import registry, stats
 from omglib.dataset import Dataset, select_area
-from omglib.display import Markdown
 from omglib.errors import OmgError
 from omglib.io.readers import Volumes
 from omglib.outcomes import add_rates
+from omglib.present import danish
+from omglib.present.display import Markdown
 
 BASIS_NATIONAL_ROW = "rækken 'Hele landet' i datafilen"
 BASIS_ALL_KOMMUNER = "summen af alle 98 kommuner i datafilen"

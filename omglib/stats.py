@@ -3,7 +3,7 @@
 A kommune's omgørelsesprocent on an area is often computed from a handful of cases
 (4 cases give 75 %), so every rate needs an interval and every comparison a test.
 All tests here are exact where the numbers are small; verdicts are Danish phrases
-from :data:`omglib.danish.VERDICTS`.
+from :data:`omglib.present.danish.VERDICTS`.
 
 Why ``DEFAULT_MIN_CASES = 10``: at n = 10 and an observed rate of 50 %, the 95 % Wilson
 interval runs from 23.7 % to 76.3 % (half-width 26.3 percentage points, against 20.1 at
@@ -29,7 +29,7 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import proportion_confint
 
-from omglib.danish import VERDICTS
+from omglib.present.danish import VERDICTS
 
 DEFAULT_MIN_CASES: int = 10
 """Rates on fewer cases than this are flagged as resting on few cases (see module doc)."""

@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 from conftest import OpenReport
 
-from omglib.contrast import GRAPHICS_MINIMUM, RGB, TEXT_MINIMUM, WHITE, blend, contrast_ratio
+from omglib.present.contrast import (
+    GRAPHICS_MINIMUM,
+    RGB,
+    TEXT_MINIMUM,
+    WHITE,
+    blend,
+    contrast_ratio,
+)
 
 KINDS = ["kommunerapport", "danmarkskort", "udvalgsbriefing", "opfoelgning"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

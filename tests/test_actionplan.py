@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from omglib import demodata, read_data, read_volumes
 from omglib.cli import main
-from omglib.contrast import TEXT_MINIMUM, contrast_ratio
 from omglib.dataset import Dataset, Provenance
 from omglib.errors import DataError
 from omglib.io.readers import Volumes
@@ -33,6 +32,7 @@ from omglib.learning.actionplan import (
     register_figure,
     targets_table,
 )
+from omglib.present.contrast import TEXT_MINIMUM, contrast_ratio
 from omglib.reports.render import stylesheet
 
 NORDDJURS = 707

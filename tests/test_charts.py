@@ -19,10 +19,11 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from omglib import charts, danish, demodata, read_data, stats
+from omglib import demodata, read_data, stats
 from omglib.dataset import Dataset
-from omglib.display import Figure
 from omglib.figures import KeyFigures, key_figures, kommune_table, national_by_year
+from omglib.present import charts, danish
+from omglib.present.display import Figure
 
 AARHUS = 751
 AREA = "boernehandicap"

@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omglib import charts, demodata, read_data
-from omglib.contrast import (
+from omglib import demodata, read_data
+from omglib.geo import classify
+from omglib.geo.draw import danmarkskort
+from omglib.present import charts
+from omglib.present.contrast import (
     GRAPHICS_MINIMUM,
     TEXT_MINIMUM,
     WHITE,
@@ -20,8 +23,6 @@ from omglib.contrast import (
     parse_colour,
     readable_text_colour,
 )
-from omglib.geo import classify
-from omglib.geo.draw import danmarkskort
 from omglib.reports.render import stylesheet
 
 

@@ -1,4 +1,4 @@
-"""Tests for omglib.danish: Danish labels and number formatting."""
+"""Tests for omglib.present.danish: Danish labels and number formatting."""
 
 import datetime
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omglib.danish import (
+from omglib.present.danish import (
     MINUS,
     MONTHS,
     NO_VALUE,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from omglib import demodata, read_data
-from omglib.display import Markdown
 from omglib.errors import OmgError
 from omglib.learning import actionplan, analyses, followup
+from omglib.present.display import Markdown
 from omglib.reports.parameters import Inputs, Job
 
 

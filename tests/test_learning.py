@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from omglib import charts, demodata, read_cases, read_volumes
+from omglib import demodata, read_cases, read_volumes
 from omglib.errors import DataError, OmgError
 from omglib.io.privacy import Pseudonyms, find_cpr, hide_cpr
 from omglib.learning import analyses
 from omglib.learning.knowledgebank import knowledge_bank
-from omglib.narrative import report_date
+from omglib.present import charts
+from omglib.present.narrative import report_date
 
 HEADER = [
     "Sags-id",

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from omglib.display import FIGURE_MIME
+from omglib.present.display import FIGURE_MIME
 from omglib.reports.engines import WarmKernelEngine, execute
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

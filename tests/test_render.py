@@ -10,8 +10,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from omglib import narrative
-from omglib.display import FIGURE_MIME, Figure, Markdown, table_html
+from omglib.present import narrative
+from omglib.present.display import FIGURE_MIME, Figure, Markdown, table_html
 from omglib.reports.render import figure_html, render_html
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from omglib import danish, demodata, read_data
+from omglib import demodata, read_data
 from omglib.figures import key_figures
+from omglib.present import danish
 from omglib.reports.batch import LocalExecutor, Summary, run_batch
 from omglib.reports.parameters import Inputs, Request, build_request, file_sha256
 

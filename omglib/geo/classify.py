@@ -16,7 +16,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from omglib import danish
+from omglib.present import danish
 
 Scheme = Literal["fixed", "quantiles", "natural_breaks"]
 

@@ -22,9 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from shapely import affinity
 
-from omglib import danish, registry, stats
+from omglib import registry, stats
 from omglib.dataset import Dataset
-from omglib.display import Figure as ReportFigure
 from omglib.errors import OmgError
 from omglib.figures import interval_text, kommune_table
 from omglib.geo.classify import (
@@ -36,6 +35,8 @@ from omglib.geo.classify import (
     classify_level,
 )
 from omglib.geo.tiles import tile_map
+from omglib.present import danish
+from omglib.present.display import Figure as ReportFigure
 
 Kind = Literal["level", "change"]
 BORNHOLM = 400

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from omglib import danish
 from omglib.io import schema
+from omglib.present import danish
 
 #: Percentage columns and the counts they are computed from: (numerator parts).
 PERCENT_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import danish, registry
+from omglib import registry
 from omglib.dataset import Dataset, Provenance
 from omglib.io import casedetails, consistency, schema
 from omglib.io.sources import SourceTable, read_source
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
+from omglib.present import danish
 
 _SYNTHETIC_MARK = "syntetisk"
 

@@ -58,14 +58,15 @@ import pandas as pd
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from omglib import danish, registry, stats
+from omglib import registry, stats
 from omglib.dataset import Dataset, Provenance
-from omglib.display import Html, Markdown
 from omglib.errors import DataError, OmgError, Problem
 from omglib.io.readers import CaseTable, Volumes
 from omglib.io.schema import MIN_YEAR
 from omglib.learning import analyses
 from omglib.names import closest, fold
+from omglib.present import danish
+from omglib.present.display import Html, Markdown
 
 DEMO_FILE: Final = "handleplan-norddjurs.yaml"
 

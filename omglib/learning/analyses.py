@@ -16,12 +16,13 @@ from typing import Final
 
 import pandas as pd
 
-from omglib import danish, registry
+from omglib import registry
 from omglib.dataset import Provenance
 from omglib.errors import OmgError
 from omglib.io.casedetails import details_per_case
 from omglib.io.readers import CaseTable, Volumes, cases_per_area
 from omglib.outcomes import OVERTURNED
+from omglib.present import danish
 
 NOT_RECORDED: Final = "Ikke registreret"
 """Follow-up column label for remands without a recorded follow-up."""

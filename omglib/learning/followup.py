@@ -10,14 +10,15 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from omglib import charts, danish, demodata, registry
+from omglib import demodata, registry
 from omglib.dataset import Dataset
-from omglib.display import Figure, Html, Markdown, table_html
 from omglib.errors import OmgError
 from omglib.io.readers import CaseTable, Volumes, read_cases
 from omglib.learning import actionplan, analyses
 from omglib.learning.actionplan import ActionPlan
 from omglib.learning.knowledgebank import KnowledgeBank, knowledge_bank
+from omglib.present import charts, danish
+from omglib.present.display import Figure, Html, Markdown, table_html
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,12 @@ from typing import Any, Final
 
 import pandas as pd
 
-from omglib import danish, registry
-from omglib.display import ATTACHMENT_MIME, Html
+from omglib import registry
 from omglib.learning.analyses import LearningCases
-from omglib.narrative import report_date
 from omglib.output import write_bytes_atomic
+from omglib.present import danish
+from omglib.present.display import ATTACHMENT_MIME, Html
+from omglib.present.narrative import report_date
 
 COLUMNS: Final = {
     "aar": "År",

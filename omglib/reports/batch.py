@@ -26,9 +26,9 @@ from papermill.exceptions import PapermillExecutionError
 from papermill.translators import translate_parameters
 from tqdm import tqdm
 
-from omglib import danish
 from omglib.errors import OmgError
 from omglib.output import write_bytes_atomic
+from omglib.present import danish
 from omglib.reports.manifest import Manifest, fingerprint
 from omglib.reports.parameters import Inputs, Job, Request, file_sha256
 

@@ -3,7 +3,7 @@
 nbconvert renders the page with omglib's own template (no code, no prompts, no CDN, the
 Vega JavaScript once per page, `lang="da"`); weasyprint prints the static variant of the
 same page to an A4 PDF with page numbers and the report's title as running header, so no
-browser is needed. Figures come as `omglib.display.FIGURE_MIME` outputs: an interactive
+browser is needed. Figures come as `omglib.present.display.FIGURE_MIME` outputs: an interactive
 Vega-Lite chart in the HTML, a vector SVG drawn by vl-convert in the PDF, both with the
 figure's description and the numbers behind it.
 """
@@ -25,7 +25,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from omglib import __version__
-from omglib.display import ATTACHMENT_MIME, FIGURE_MIME
+from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME
 
 TEMPLATES = Path(str(files("omglib.reports") / "templates"))
 LOCALE: Final = "da-DK"

@@ -30,12 +30,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from omglib import danish, registry, stats
-from omglib.contrast import blend, hex_colour, readable_text_colour
-from omglib.display import Figure
+from omglib import registry, stats
 from omglib.figures import KeyFigures
 from omglib.geo.classify import DIVERGING, FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL
 from omglib.learning import analyses
+from omglib.present import danish
+from omglib.present.contrast import blend, hex_colour, readable_text_colour
+from omglib.present.display import Figure
 
 WIDTH: Final = 560
 HEIGHT: Final = 320

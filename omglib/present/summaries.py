@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import danish, registry, stats
+from omglib import registry, stats
 from omglib.dataset import Dataset
 from omglib.figures import KeyFigures, interval_text
 from omglib.io.readers import read_cases, read_data, read_volumes
 from omglib.io.sources import read_source
+from omglib.present import danish
 
 
 def describe_file(path: Path) -> str:

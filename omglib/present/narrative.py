@@ -17,11 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from omglib import comparisons, danish, demodata, registry
+from omglib import comparisons, demodata, registry
 from omglib.dataset import Dataset
-from omglib.display import Html, Markdown, table_html
 from omglib.figures import KeyFigures, key_figures
 from omglib.io.readers import Volumes, read_data, read_volumes
+from omglib.present import danish
+from omglib.present.display import Html, Markdown, table_html
 
 #: Packages whose versions each report states (the ones that shape its numbers and figures).
 REPORTED_PACKAGES = (
