@@ -398,14 +398,14 @@ def handleplan_command(
 ) -> None:
     """Tjek en handleplan (YAML) og vis den med overskredne handlinger og vurdering af
     målene; alle fejl i filen vises på én gang."""
-    from omglib.learning import actionplan
+    from omglib.learning import handleplan, planview
     from omglib.present.narrative import report_date
 
     ctx.obj["all_problems"] = True
-    plan = actionplan.read_action_plan(path)
+    plan = handleplan.read_action_plan(path)
     data = _load_data(data_path)
     volumes = _load_volumes(volumes_path, data_path)
-    click.echo(actionplan.plan_text(plan, data, volumes, report_date()))
+    click.echo(planview.plan_text(plan, data, volumes, report_date()))
 
 
 def _load_data(path: Path | None) -> Dataset:

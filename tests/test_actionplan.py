@@ -18,20 +18,10 @@ from omglib.cli import main
 from omglib.dataset import Dataset, Provenance
 from omglib.errors import DataError
 from omglib.io.readers import Volumes
-from omglib.learning import actionplan
-from omglib.learning.actionplan import (
-    MeasureContext,
-    Measurement,
-    Target,
-    assess,
-    before_after,
-    is_overdue,
-    parse_threshold,
-    plan_table,
-    read_action_plan,
-    register_figure,
-    targets_table,
-)
+from omglib.learning import handleplan, plantargets
+from omglib.learning.handleplan import Target, is_overdue, parse_threshold, read_action_plan
+from omglib.learning.plantargets import MeasureContext, Measurement, assess, register_figure
+from omglib.learning.planview import before_after, plan_table, targets_table
 from omglib.present.contrast import TEXT_MINIMUM, contrast_ratio
 from omglib.reports.render import stylesheet
 
@@ -95,7 +85,7 @@ def target(figure: str, year: int, direction: str, threshold: float) -> Target:
 
 
 def measure(target: Target, data: Dataset, vols: Volumes | None = None) -> Measurement:
-    return actionplan.measure(target, MeasureContext(data, vols, None, NORDDJURS))
+    return plantargets.measure(target, MeasureContext(data, vols, None, NORDDJURS))
 
 
 # --- reading --------------------------------------------------------------------------
@@ -205,14 +195,14 @@ def test_threshold_that_is_not_a_number(tmp_path: Path) -> None:
         ("30", "count", 30.0),
     ],
 )
-def test_thresholds_accepted(text: str, kind: actionplan.Kind, expected: float) -> None:
+def test_thresholds_accepted(text: str, kind: plantargets.Kind, expected: float) -> None:
     assert parse_threshold(text, kind) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
     ("text", "kind"), [("120 %", "rate"), ("0 %", "rate"), ("30 %", "count"), ("2,5", "count")]
 )
-def test_thresholds_rejected(text: str, kind: actionplan.Kind) -> None:
+def test_thresholds_rejected(text: str, kind: plantargets.Kind) -> None:
     with pytest.raises(ValueError):
         parse_threshold(text, kind)
 
@@ -284,13 +274,13 @@ def test_overdue_is_past_the_end_date_and_not_done(tmp_path: Path) -> None:
 
 
 def test_demo_plan_validates_and_flags_its_overdue_action() -> None:
-    plan = read_action_plan(actionplan.demo_file())
+    plan = read_action_plan(handleplan.demo_file())
     assert (plan.kommune, plan.area, plan.start_year) == (NORDDJURS, BH, 2024)
     assert plan.provenance.synthetic and "Syntetisk demo" in plan.source
     assert 4 <= len(plan.actions) <= 6
     for today in (dt.date(2025, 6, 1), dt.date(2026, 11, 23)):
-        assert [a.topic for a in actionplan.overdue_actions(plan, today)] == ["Oplysningsgrundlag"]
-    assert actionplan.overdue_actions(plan, dt.date(2024, 6, 1)) == []
+        assert [a.topic for a in handleplan.overdue_actions(plan, today)] == ["Oplysningsgrundlag"]
+    assert handleplan.overdue_actions(plan, dt.date(2024, 6, 1)) == []
 
 
 # --- verdicts ---------------------------------------------------------------------------
@@ -327,7 +317,7 @@ def test_target_year_without_data_cannot_be_decided_yet() -> None:
     data = dataset([(2024, NORDDJURS, BH, 30, 0, 0, 0)])
     goal = target("omgoerelsesprocent", 2025, "under", 0.4)
     measurement = measure(goal, data)
-    assert measurement.value is None and actionplan.measured_text(measurement) == "–"
+    assert measurement.value is None and plantargets.measured_text(measurement) == "–"
     verdict = assess(goal, measurement)
     assert verdict.outcome == "undecided"
     assert verdict.reason == "Datafilen har endnu ingen tal for 2025 (den går til 2024)."
@@ -371,7 +361,7 @@ def test_counts_are_compared_exactly_and_need_the_year() -> None:
 def test_a_registered_figure_can_be_named_in_a_plan(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(actionplan, "FIGURES", dict(actionplan.FIGURES))
+    monkeypatch.setattr(plantargets, "FIGURES", dict(plantargets.FIGURES))
 
     def remands(context: MeasureContext, area: str, year: int) -> Measurement:
         assert (context.kommune, area, year) == (NORDDJURS, BH, 2024)
@@ -384,7 +374,7 @@ def test_a_registered_figure_can_be_named_in_a_plan(
         "under: 40 %", "under: 5"
     )
     plan = read_action_plan(write(tmp_path, text))
-    [result] = actionplan.evaluate_targets(plan, dataset([(2024, NORDDJURS, BH, 1, 1, 0, 0)]))
+    [result] = plantargets.evaluate_targets(plan, dataset([(2024, NORDDJURS, BH, 1, 1, 0, 0)]))
     assert result.verdict.outcome == "reached" and result.measurement.counts == "3 hjemvisninger"
 
 
@@ -420,8 +410,8 @@ def _css_colours(css: str, selector: str) -> list[tuple[str, str]]:
 
 def test_status_verdict_and_overdue_colours_reach_text_contrast() -> None:
     css = stylesheet()
-    classes = [c.removeprefix(".") for c in actionplan.STATUS_CLASSES.values()]
-    classes += [f"omg-verdict-{o.replace('_', '-')}" for o in actionplan.VERDICT_LABELS]
+    classes = [c.removeprefix(".") for c in handleplan.STATUS_CLASSES.values()]
+    classes += [f"omg-verdict-{o.replace('_', '-')}" for o in plantargets.VERDICT_LABELS]
     for css_class in [*classes, "omg-overdue"]:
         pairs = _css_colours(css, css_class)
         assert pairs, f"no colours for .{css_class} in omg.css"
@@ -430,11 +420,11 @@ def test_status_verdict_and_overdue_colours_reach_text_contrast() -> None:
 
 
 def test_demo_targets_on_demo_data_have_each_verdict() -> None:
-    plan = read_action_plan(actionplan.demo_file())
+    plan = read_action_plan(handleplan.demo_file())
     data = read_data(demodata.packaged_file("afgoerelser"))
     vols = read_volumes(demodata.packaged_file("volumener"))
     verdicts = {
-        r.action.topic: r.verdict.label for r in actionplan.evaluate_targets(plan, data, vols)
+        r.action.topic: r.verdict.label for r in plantargets.evaluate_targets(plan, data, vols)
     }
     assert verdicts == {
         "Oplysningsgrundlag": "ikke nået",
@@ -499,7 +489,7 @@ def test_omg_handleplan_prints_the_plan_with_overdue_flags_and_verdicts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")  # 2025-06-01
-    result = CliRunner().invoke(main, ["handleplan", str(actionplan.demo_file())])
+    result = CliRunner().invoke(main, ["handleplan", str(handleplan.demo_file())])
     assert result.exit_code == 0, result.stderr
     assert (
         "1. Oplysningsgrundlag – i gang – OVERSKREDET – 1. april–31. december 2024" in result.stdout

@@ -11,7 +11,7 @@ import pytest
 
 from omglib import demodata, read_data
 from omglib.errors import OmgError
-from omglib.learning import actionplan, analyses, followup
+from omglib.learning import analyses, followup, handleplan, plantargets
 from omglib.present.display import Markdown
 from omglib.reports.parameters import Inputs, Job
 
@@ -56,7 +56,7 @@ def test_an_action_plan_for_another_kommune_is_an_error() -> None:
     with pytest.raises(
         OmgError, match=r"Handleplanen .* er for Norddjurs Kommune, men rapporten er for Aarhus"
     ):
-        followup.load("Aarhus", action_plan_file=actionplan.demo_file())
+        followup.load("Aarhus", action_plan_file=handleplan.demo_file())
 
 
 def test_follow_up_job_has_its_own_file_title_and_parameters() -> None:
@@ -88,13 +88,13 @@ def test_a_target_can_name_overturned_cases_with_a_reason(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     inputs = followup.load("Norddjurs", cases_file=demodata.packaged_file("sager"))
-    plan = actionplan.read_action_plan(plan_file)
+    plan = handleplan.read_action_plan(plan_file)
     data = read_data(demodata.packaged_file("afgoerelser"))
-    (result,) = actionplan.evaluate_targets(plan, data, None, inputs.table)
+    (result,) = plantargets.evaluate_targets(plan, data, None, inputs.table)
     cases = analyses.learning_cases(inputs.table)  # type: ignore[arg-type]
     ranking = analyses.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024).table
     expected = int(ranking.set_index("aarsag").loc["Utilstrækkeligt oplysningsgrundlag", "sager"])
     assert result.measurement.value == expected == 5
     assert result.verdict.outcome == "not_reached"
-    no_cases = actionplan.evaluate_targets(plan, data, None, None)[0]
+    no_cases = plantargets.evaluate_targets(plan, data, None, None)[0]
     assert no_cases.verdict.outcome == "undecided" and "sagsfil" in no_cases.measurement.note

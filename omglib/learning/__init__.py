@@ -1,8 +1,10 @@
 """The learning loop: what a kommune does with its overturned cases.
 
 `analyses` (reasons, remands and what followed, complaints behind the figures),
-`knowledgebank` (every overturned decision with its learning point, as CSV/XLSX),
-`actionplan` (the kommune's handleplan: YAML model, validation, targets measured and
-judged, and their presentation) and `followup` (the sections of the follow-up report
-and the briefing pack, for the notebooks).
+`knowledgebank` (every overturned decision with its learning point, as CSV/XLSX), the
+kommune's handleplan in three modules (`handleplan`: the YAML model, its validation and
+overdue actions; `plantargets`: the figures a target can name, measured and judged;
+`planview`: tables, sentences and text for reports and the command line) and
+`followup` (the sections of the follow-up report and the briefing pack, for the
+notebooks).
 """

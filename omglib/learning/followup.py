@@ -14,8 +14,8 @@ from omglib import demodata, registry
 from omglib.dataset import Dataset
 from omglib.errors import OmgError
 from omglib.io.readers import CaseTable, Volumes, read_cases
-from omglib.learning import actionplan, analyses
-from omglib.learning.actionplan import ActionPlan
+from omglib.learning import analyses, handleplan, planview
+from omglib.learning.handleplan import ActionPlan
 from omglib.learning.knowledgebank import KnowledgeBank, knowledge_bank
 from omglib.present import charts, danish
 from omglib.present.display import Figure, Html, Markdown, table_html
@@ -50,14 +50,14 @@ def load(
         table = read_cases(demodata.packaged_file("sager"), mask_cpr=mask_cpr)
     plan = None
     if action_plan_file:
-        plan = actionplan.read_action_plan(action_plan_file)
+        plan = handleplan.read_action_plan(action_plan_file)
         if plan.kommune != code:
             raise OmgError(
                 f"Handleplanen {Path(action_plan_file).name} er for {plan.kommune_name} "
                 f"Kommune, men rapporten er for {registry.kommune_name(code)} Kommune"
             )
     elif demo:
-        demo_plan = actionplan.read_action_plan(actionplan.demo_file())
+        demo_plan = handleplan.read_action_plan(handleplan.demo_file())
         plan = demo_plan if demo_plan.kommune == code else None
     cases = None if table is None else analyses.learning_cases(table)
     return FollowUpInputs(code, table, plan, cases)
@@ -152,7 +152,7 @@ def plan(inputs: FollowUpInputs, today: dt.date) -> Html | Markdown:
     if inputs.plan is None:
         name = registry.kommune_name(inputs.kommune)
         return Markdown(f"*Ingen handleplan for {name} Kommune (angiv `action_plan_file`).*")
-    return actionplan.plan_table(inputs.plan, today)
+    return planview.plan_table(inputs.plan, today)
 
 
 def targets(inputs: FollowUpInputs, data: Dataset, volumes: Volumes | None) -> Html | Markdown:
@@ -161,7 +161,7 @@ def targets(inputs: FollowUpInputs, data: Dataset, volumes: Volumes | None) -> H
         return Markdown("")
     if not any(action.target for action in inputs.plan.actions):
         return Markdown("*Handleplanen har ingen målbare mål.*")
-    return actionplan.targets_table(inputs.plan, data, volumes, inputs.table)
+    return planview.targets_table(inputs.plan, data, volumes, inputs.table)
 
 
 def before_after(inputs: FollowUpInputs, data: Dataset, area: str | None = None) -> Markdown:
@@ -169,4 +169,4 @@ def before_after(inputs: FollowUpInputs, data: Dataset, area: str | None = None)
     `area`, else the plan's own area)."""
     if inputs.plan is None:
         return Markdown("")
-    return actionplan.before_after(inputs.plan, data, area)
+    return planview.before_after(inputs.plan, data, area)

@@ -1,6 +1,6 @@
-"""A kommune's handleplan (action plan): read from YAML with every problem reported at
-once, measurable targets checked against figures omglib computes, overdue actions
-flagged, and tables and sentences for the reports.
+"""A kommune's handleplan (action plan) as data: read from YAML with every problem
+reported at once, and which actions are overdue. Its targets are measured and judged in
+`omglib.learning.plantargets`, and shown in `omglib.learning.planview`.
 
 Since 1 July 2022 the kommunalbestyrelse must decide whether a handleplan is needed
 (retssikkerhedslovens § 79 b); kommuner show it as a table of Emne, Mål, Hvad, Hvornår,
@@ -23,7 +23,7 @@ The file format (UTF-8 YAML)::
         ansvarlig: Afdelingsleder, Børn og Familie   # required
         status: i gang            # required: ikke startet | i gang | gennemført | forsinket
         maalepunkt:               # optional measurable target
-          tal: omgoerelsesprocent # a name in FIGURES (see `register_figure`)
+          tal: omgoerelsesprocent # a name in plantargets.FIGURES (see `register_figure`)
           omraade: boernehandicap # optional when the plan has an omraade
           aar: 2025
           under: 40 %             # exactly one of `under` and `over`
@@ -45,8 +45,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -54,19 +52,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Final, Literal, TypeVar
 
-import pandas as pd
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from omglib import registry, stats
-from omglib.dataset import Dataset, Provenance
+from omglib import registry
+from omglib.dataset import Provenance
 from omglib.errors import DataError, OmgError, Problem
-from omglib.io.readers import CaseTable, Volumes
 from omglib.io.schema import MIN_YEAR
-from omglib.learning import analyses
+from omglib.learning import plantargets
+from omglib.learning.plantargets import Kind, format_threshold
 from omglib.names import closest, fold
 from omglib.present import danish
-from omglib.present.display import Html, Markdown
 
 DEMO_FILE: Final = "handleplan-norddjurs.yaml"
 
@@ -81,15 +77,7 @@ STATUSES: Final = tuple(STATUS_CLASSES)
 DONE: Final = "gennemført"
 OVERDUE_LABEL: Final = "Overskredet"
 
-Outcome = Literal["reached", "not_reached", "undecided"]
-VERDICT_LABELS: Final[dict[Outcome, str]] = {
-    "reached": "nået",
-    "not_reached": "ikke nået",
-    "undecided": "kan ikke afgøres endnu",
-}
-"""A target's verdict in plain Danish; its CSS class is `omg-verdict-<outcome>`."""
 
-Kind = Literal["rate", "count"]
 Direction = Literal["under", "over"]
 
 _PLAN_FIELDS: Final = ("kommune", "omraade", "vedtaget", "kilde", "handlinger")
@@ -108,7 +96,7 @@ _SYNTHETIC_MARK: Final = "syntetisk"
 
 @dataclass(frozen=True)
 class Target:
-    """A measurable target: `figure` (a name in FIGURES) for the plan's kommune in
+    """A measurable target: `figure` (a name in `plantargets.FIGURES`) for the plan's kommune in
     `area` and `year` must be under or over `threshold` (a share for rates)."""
 
     figure: str
@@ -311,8 +299,8 @@ class _Reader:
         return self.choice(field, known, "område", expected)
 
     def figure(self, field: Field) -> str | None:
-        known = {fold(name): name for name in FIGURES}
-        known.update({fold(figure.label): name for name, figure in FIGURES.items()})
+        known = {fold(name): name for name in plantargets.FIGURES}
+        known.update({fold(figure.label): name for name, figure in plantargets.FIGURES.items()})
         return self.choice(field, known, "tal", f"Kendte tal: {_known_figures()}")
 
     def kommune(self, field: Field) -> int | None:
@@ -473,7 +461,7 @@ def _target(
         message = f"målepunktet har {given} – angiv præcis én af dem, fx 'under: 40 %'"
         reader.flag(fields.node, None, message)
         return None
-    kind = None if figure is None else FIGURES[figure].kind
+    kind = None if figure is None else plantargets.FIGURES[figure].kind
     threshold = fields.parse(directions[0], lambda value: reader.threshold(value, kind))
     if figure is None or area is None or year is None or threshold is None:
         return None
@@ -513,276 +501,9 @@ def _listed(items: Sequence[str], last: str = "") -> str:
 
 
 def _known_figures() -> str:
-    return ", ".join(f"{name} ({figure.label.lower()})" for name, figure in FIGURES.items())
-
-
-# --- figures a target can name ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MeasureContext:
-    """What a measurement may draw on: the aggregated data, the kommune's own volumes
-    and its case-level table (each optional except the data), for one kommune."""
-
-    data: Dataset
-    volumes: Volumes | None
-    cases: CaseTable | None
-    kommune: int
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """A figure for one kommune, area and year. `value` is None when it cannot be
-    measured, and `note` then says why in Danish; `interval` is the 95 % interval of a
-    rate (None for an exact count); `counts` is what the value rests on ("9 af 14 sager",
-    "29 klager modtaget")."""
-
-    year: int
-    value: float | None
-    interval: tuple[float, float] | None
-    counts: str
-    note: str = ""
-
-
-MeasureFunction = Callable[[MeasureContext, str, int], Measurement]
-"""Measures a figure for `(context, area, year)`."""
-
-
-@dataclass(frozen=True)
-class MeasurableFigure:
-    """A figure a target can name: its Danish label, whether it is a rate (a share with
-    an interval) or a count, and the function that measures it."""
-
-    name: str
-    label: str
-    kind: Kind
-    measure: MeasureFunction
-
-
-FIGURES: dict[str, MeasurableFigure] = {}
-"""The registry of figures by name, in the order they were registered."""
-
-
-def register_figure(name: str, label: str, kind: Kind, function: MeasureFunction) -> None:
-    """Make a figure available to targets (`tal: name` in the YAML file).
-
-    A module defining a figure calls this when imported, e.g. with a function of
-    `context.cases` that counts remands with a given reason; import that module before
-    reading plans that name the figure. Names are unique."""
-    if name in FIGURES:
-        raise ValueError(f"figure {name!r} is already registered")
-    if kind not in ("rate", "count"):
-        raise ValueError(f"kind must be 'rate' or 'count', got {kind!r}")
-    FIGURES[name] = MeasurableFigure(name, label, kind, function)
-
-
-def _outcome_counts(data: Dataset, kommune: int, area: str, year: int) -> pd.Series:
-    """The kommune's summed counts for an area and year (zeros when it had no cases)."""
-    rows = data.select(area, year)
-    rows = rows[rows["kommunekode"] == kommune]
-    columns = ["stadfaestet", "hjemvist", "aendret_ophaevet"]
-    return rows[columns].sum().astype("int64")
-
-
-def _missing_year(data: Dataset, year: int) -> str:
-    years = data.years()
-    if years and year > years[-1]:
-        return f"Datafilen har endnu ingen tal for {year} (den går til {years[-1]})."
-    span = f"{years[0]}–{years[-1]}" if years else "ingen år"
-    return f"Datafilen har ingen tal for {year} (den har {span})."
-
-
-def _rate(outcomes: tuple[str, ...]) -> MeasureFunction:
-    """A rate over realitetsbehandlede sager with the given outcomes in the numerator."""
-
-    def measure(context: MeasureContext, area: str, year: int) -> Measurement:
-        data = context.data
-        if year not in data.years():
-            return Measurement(year, None, None, "", _missing_year(data, year))
-        if area not in data.areas():
-            note = f"Datafilen har ingen tal for {registry.area_name(area).lower()}."
-            return Measurement(year, None, None, "", note)
-        counts = _outcome_counts(data, context.kommune, area, year)
-        total, part = int(counts.sum()), int(counts[list(outcomes)].sum())
-        if total == 0:
-            note = f"Ingen realitetsbehandlede sager i {year}, så der er ingen procent."
-            return Measurement(year, None, None, danish.format_counts(0, 0), note)
-        lower, upper = stats.wilson_interval(part, total)
-        interval = (float(lower), float(upper))
-        return Measurement(year, part / total, interval, danish.format_counts(part, total))
-
-    return measure
-
-
-def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
-    """Complaints the kommune received (its own volumes file, `klager_modtaget`)."""
-    volumes = context.volumes
-    if volumes is None or "klager_modtaget" not in volumes.frame.columns:
-        note = "Kommunens egne tal for modtagne klager (volumenfilen) er ikke indlæst."
-        return Measurement(year, None, None, "", note)
-    table = analyses.complaints(volumes, context.kommune, area).table
-    rows = table[table["aar"] == year]
-    if rows.empty:
-        note = f"Volumenfilen har ingen tal for {registry.area_name(area).lower()} {year}."
-        return Measurement(year, None, None, "", note)
-    count = int(rows["klager"].iloc[0])
-    noun = "klage" if count == 1 else "klager"
-    return Measurement(year, float(count), None, f"{danish.format_int(count)} {noun} modtaget")
-
-
-register_figure(
-    "omgoerelsesprocent", "Omgørelsesprocent", "rate", _rate(("hjemvist", "aendret_ophaevet"))
-)
-register_figure("hjemvisningsprocent", "Hjemvisningsprocent", "rate", _rate(("hjemvist",)))
-register_figure(
-    "aendringsprocent", "Ændrings-/ophævelsesprocent", "rate", _rate(("aendret_ophaevet",))
-)
-register_figure("klager_modtaget", "Klager modtaget", "count", _complaints)
-
-
-def _reason_count(reason: str) -> MeasureFunction:
-    """Overturned cases in the case file that name `reason` (e.g. fewer remands for an
-    insufficient information basis)."""
-
-    def measure(context: MeasureContext, area: str, year: int) -> Measurement:
-        table = context.cases
-        if table is None or "aarsag" not in table.partial_decisions.columns:
-            note = "Kræver en sagsfil med årsager til omgørelse (cases_file)."
-            return Measurement(year, None, None, "", note)
-        cases = analyses.learning_cases(table)
-        if not (cases.frame["aar"] == year).any():
-            return Measurement(year, None, None, "", f"Sagsfilen har ingen sager fra {year}.")
-        overturned = cases.overturned(context.kommune, area, year)
-        count = int(overturned["aarsag"].map(lambda named: reason in named).sum())
-        counts = (
-            f"{danish.format_int(count)} af {danish.format_int(len(overturned))} omgjorte sager"
-        )
-        return Measurement(year, float(count), None, counts)
-
-    return measure
-
-
-def reason_figure(reason: str) -> str:
-    """The figure name for overturned cases with a coded reason:
-    "Utilstrækkeligt oplysningsgrundlag" → "omgjorte_utilstraekkeligt_oplysningsgrundlag"."""
-    words = re.split(r"[^0-9a-zæøå]+", reason.casefold())
-    return "omgjorte_" + "_".join(fold(word) for word in words if word)
-
-
-for _reason in dict.fromkeys(registry.reasons().values()):
-    register_figure(
-        reason_figure(_reason),
-        f"Omgjorte sager med årsagen {_reason.lower()}",
-        "count",
-        _reason_count(_reason),
+    return ", ".join(
+        f"{name} ({figure.label.lower()})" for name, figure in plantargets.FIGURES.items()
     )
-
-
-def format_threshold(target: Target) -> str:
-    """ "40 %" for a rate, "30" for a count."""
-    if FIGURES[target.figure].kind == "count":
-        return danish.format_int(int(target.threshold))
-    whole = float(round(100 * target.threshold, 6)).is_integer()
-    return danish.format_pct(target.threshold, decimals=0 if whole else 1)
-
-
-def measure(target: Target, context: MeasureContext) -> Measurement:
-    """The target's figure, measured for the context's kommune, the target's area and year."""
-    return FIGURES[target.figure].measure(context, target.area, target.year)
-
-
-def measured_text(measurement: Measurement) -> str:
-    """ "64,3 % (9 af 14 sager; 95 %-interval 38,8 %–83,7 %)", "29 klager modtaget", or
-    "–" when nothing could be measured."""
-    if measurement.value is None:
-        return danish.NO_VALUE
-    if measurement.interval is None:
-        return measurement.counts or danish.format_number(measurement.value, decimals=0)
-    interval = danish.format_interval(*measurement.interval)
-    share = danish.format_pct(measurement.value)
-    return f"{share} ({measurement.counts}; 95 %-interval {interval})"
-
-
-# --- verdicts ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Whether a target was reached, with one Danish sentence saying why."""
-
-    outcome: Outcome
-    reason: str
-
-    @property
-    def label(self) -> str:
-        return VERDICT_LABELS[self.outcome]
-
-    def __str__(self) -> str:
-        return f"{self.label.capitalize()}. {self.reason}"
-
-
-def assess(target: Target, measurement: Measurement) -> Verdict:
-    """Reached, not reached, or cannot tell yet.
-
-    A rate is judged on its 95 % interval, since a kommune's rate often rests on a
-    handful of cases: the whole interval on the target's side of the threshold is
-    "nået", the whole interval on the other side "ikke nået", and an interval reaching
-    both sides "kan ikke afgøres endnu" (the numbers cannot tell). An exact count is
-    compared directly. Without a value for the target year (not published yet, no
-    cases) the verdict is "kan ikke afgøres endnu" with the measurement's reason."""
-    if measurement.value is None:
-        return Verdict("undecided", measurement.note)
-    threshold = format_threshold(target)
-    if measurement.interval is None:
-        return _assess_count(target, measurement.value, threshold)
-    lower, upper = measurement.interval
-    below, above = upper < target.threshold, lower > target.threshold
-    interval = f"95 %-intervallet ({danish.format_interval(lower, upper)})"
-    if below or above:
-        reached = below if target.direction == "under" else above
-        side = "under" if below else "over"
-        return Verdict(
-            "reached" if reached else "not_reached", f"Hele {interval} ligger {side} {threshold}."
-        )
-    reason = (
-        f"Målt {danish.format_pct(measurement.value)} ({measurement.counts}), men {interval} "
-        f"rækker både under og over {threshold}, så tallene kan ikke afgøre det."
-    )
-    return Verdict("undecided", reason)
-
-
-def _assess_count(target: Target, value: float, threshold: str) -> Verdict:
-    """An exact count against its threshold (no interval: nothing to be unsure of)."""
-    below, above = value < target.threshold, value > target.threshold
-    reached = below if target.direction == "under" else above
-    measured = danish.format_number(value, decimals=0)
-    link = "og" if reached else "men"
-    reason = f"Målt {measured}, {link} målet var {target.direction} {threshold}."
-    return Verdict("reached" if reached else "not_reached", reason)
-
-
-@dataclass(frozen=True)
-class TargetResult:
-    """One action's target, what was measured and the verdict."""
-
-    action: Action
-    target: Target
-    measurement: Measurement
-    verdict: Verdict
-
-
-def evaluate_targets(
-    plan: ActionPlan, data: Dataset, volumes: Volumes | None = None, cases: CaseTable | None = None
-) -> list[TargetResult]:
-    """Every target of the plan measured for the plan's kommune and assessed."""
-    context = MeasureContext(data, volumes, cases, plan.kommune)
-    results = []
-    for action in plan.actions:
-        if action.target is not None:
-            measurement = measure(action.target, context)
-            verdict = assess(action.target, measurement)
-            results.append(TargetResult(action, action.target, measurement, verdict))
-    return results
 
 
 # --- overdue actions --------------------------------------------------------------------
@@ -796,194 +517,3 @@ def is_overdue(action: Action, today: dt.date) -> bool:
 def overdue_actions(plan: ActionPlan, today: dt.date) -> list[Action]:
     """The plan's overdue actions, in plan order (for a summary line or a count)."""
     return [action for action in plan.actions if is_overdue(action, today)]
-
-
-def period_text(start: dt.date, end: dt.date) -> str:
-    """ "1. april–31. december 2024"; "1. april 2024–31. marts 2025" across years."""
-    if start.year == end.year:
-        return f"{start.day}. {danish.MONTHS[start.month - 1]}–{danish.format_date(end)}"
-    return f"{danish.format_date(start)}–{danish.format_date(end)}"
-
-
-# --- rendering ----------------------------------------------------------------------------
-
-
-def plan_heading(plan: ActionPlan) -> str:
-    """ "Handleplan for Norddjurs Kommune, børnehandicapområdet, vedtaget 12. marts 2024"."""
-    parts = [f"Handleplan for {plan.kommune_name} Kommune"]
-    if plan.area is not None:
-        parts.append(registry.area_name(plan.area).lower())
-    if plan.adopted is not None:
-        parts.append(f"vedtaget {danish.format_date(plan.adopted)}")
-    return ", ".join(parts)
-
-
-def plan_table(plan: ActionPlan, today: dt.date) -> Html:
-    """The plan as the report's table: Emne, Mål, Hvad, Hvornår, Ansvarlig, Status.
-
-    The status is always written out (its colour only repeats it), and an action past
-    its end date and not done says "Overskredet" in words. `today` is the report date
-    (`narrative.report_date()` in reports)."""
-    rows = [
-        [
-            _escape(action.topic),
-            _escape(action.goal),
-            _activities_html(action.activities),
-            _escape(period_text(action.start, action.end)),
-            _escape(action.responsible),
-            _status_html(action, today),
-        ]
-        for action in plan.actions
-    ]
-    head = ["Emne", "Mål", "Hvad", "Hvornår", "Ansvarlig", "Status"]
-    table = _table_html(plan_heading(plan), head, rows, "omg-plan")
-    source = f'<p class="omg-plan-source">Kilde: {_escape(plan.source)}</p>' if plan.source else ""
-    return Html(table + source)
-
-
-def targets_table(
-    plan: ActionPlan, data: Dataset, volumes: Volumes | None = None, cases: CaseTable | None = None
-) -> Html:
-    """The plan's measurable targets against what was measured: Mål, Tal, Målt (with
-    counts and 95 % interval), Vurdering (in words, with the reason)."""
-    rows = [
-        [
-            _escape(f"{result.action.topic}: {result.target.describe()}"),
-            _escape(_figure_text(result.target)),
-            _escape(measured_text(result.measurement)),
-            _verdict_html(result.verdict),
-        ]
-        for result in evaluate_targets(plan, data, volumes, cases)
-    ]
-    caption = f"Handleplanens mål – {plan.kommune_name} Kommune"
-    return _table_html(caption, ["Mål", "Tal", "Målt", "Vurdering"], rows, "omg-plan-targets")
-
-
-def _figure_text(target: Target) -> str:
-    return f"{FIGURES[target.figure].label}, {registry.area_name(target.area).lower()}"
-
-
-def _table_html(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]], css: str) -> Html:
-    """Like `display.table_html`, for cells that are already HTML."""
-    header = "".join(f'<th scope="col">{_escape(title)}</th>' for title in head)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return Html(
-        f'<table class="omg-table {css}"><caption>{_escape(caption)}</caption>'
-        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
-    )
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _activities_html(activities: tuple[str, ...]) -> str:
-    if len(activities) == 1:
-        return _escape(activities[0])
-    return "<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in activities) + "</ul>"
-
-
-def _status_html(action: Action, today: dt.date) -> str:
-    status = (
-        f'<span class="omg-status {STATUS_CLASSES[action.status]}">'
-        f"{_escape(action.status.capitalize())}</span>"
-    )
-    if is_overdue(action, today):
-        status += f' <strong class="omg-overdue">{OVERDUE_LABEL}</strong>'
-    return status
-
-
-def _verdict_html(verdict: Verdict) -> str:
-    css = f"omg-verdict omg-verdict-{verdict.outcome.replace('_', '-')}"
-    return f'<span class="{css}">{_escape(verdict.label.capitalize())}</span> {_escape(verdict.reason)}'
-
-
-# --- before and after -------------------------------------------------------------------
-
-
-def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Markdown:
-    """The omgørelsesprocent the year before the plan's start year against the latest
-    year in the data, with counts and Fisher's exact test (`stats.compare_periods`).
-
-    The year before the start year is the last year wholly without the plan (usually the
-    figures that led to it); the latest year shows the plan's fullest effect. The start
-    year itself is the "after" only when no later year exists yet, and the sentence then
-    says the plan was in force for only part of it. `area` defaults to the plan's."""
-    area = area or plan.area
-    if area is None:
-        raise OmgError("Handleplanen har intet område – angiv det område, der skal sammenlignes")
-    before, years = plan.start_year - 1, data.years()
-    if before not in years:
-        return Markdown(f"Før og efter handleplanen: {_missing_year(data, before)}")
-    after = years[-1]
-    if after < plan.start_year:
-        return Markdown(f"Før og efter handleplanen: {_missing_year(data, plan.start_year)}")
-    old = _outcome_counts(data, plan.kommune, area, before)
-    new = _outcome_counts(data, plan.kommune, area, after)
-    k_old, n_old = int(old[["hjemvist", "aendret_ophaevet"]].sum()), int(old.sum())
-    k_new, n_new = int(new[["hjemvist", "aendret_ophaevet"]].sum()), int(new.sum())
-    result = stats.compare_periods(k_old, n_old, k_new, n_new)
-    started = (
-        f"vedtaget {danish.format_date(plan.adopted)}"
-        if plan.adopted
-        else f"startet {plan.start_year}"
-    )
-    sentence = (
-        f"Før og efter handleplanen ({started}): omgørelsesprocenten på "
-        f"{registry.area_name(area).lower()} var {_rate_text(k_old, n_old)} i {before} og "
-        f"{_rate_text(k_new, n_new)} i {after} – {result.verdict}"
-    )
-    if not math.isnan(result.p_value):
-        sentence += f" (Fishers eksakte test, p = {danish.format_p(result.p_value)})"
-    sentence += "."
-    if after == plan.start_year:
-        sentence += f" Planen har kun virket en del af {after}, og senere tal findes endnu ikke."
-    return Markdown(sentence)
-
-
-def _rate_text(part: int, total: int) -> str:
-    if total == 0:
-        return f"{danish.NO_VALUE} (ingen realitetsbehandlede sager)"
-    return f"{danish.format_pct(part / total)} ({danish.format_counts(part, total)})"
-
-
-# --- plain text for the command line ------------------------------------------------------
-
-
-def plan_text(
-    plan: ActionPlan,
-    data: Dataset,
-    volumes: Volumes | None,
-    today: dt.date,
-    cases: CaseTable | None = None,
-) -> str:
-    """The plan as text for `omg handleplan`: each action with its period, status and
-    overdue flag, each target with what was measured and the verdict, and before/after."""
-    lines = [plan_heading(plan)]
-    if plan.source:
-        lines.append(f"Kilde: {plan.source}")
-    results = {r.action.number: r for r in evaluate_targets(plan, data, volumes, cases)}
-    for action in plan.actions:
-        lines += ["", *_action_lines(action, today, results.get(action.number))]
-    overdue = len(overdue_actions(plan, today))
-    lines += ["", f"Overskredne handlinger pr. {danish.format_date(today)}: {overdue}"]
-    if plan.area is not None:
-        lines.append(str(before_after(plan, data)))
-    return "\n".join(lines)
-
-
-def _action_lines(action: Action, today: dt.date, result: TargetResult | None) -> list[str]:
-    flag = f" – {OVERDUE_LABEL.upper()}" if is_overdue(action, today) else ""
-    lines = [
-        f"{action.number}. {action.topic} – {action.status}{flag} – {period_text(action.start, action.end)}",
-        f"   Mål: {action.goal}",
-        f"   Hvad: {'; '.join(action.activities)}",
-        f"   Ansvarlig: {action.responsible}",
-    ]
-    if result is not None:
-        lines += [
-            f"   Målepunkt: {_figure_text(result.target)}: {result.target.describe()}",
-            f"   Målt: {measured_text(result.measurement)}",
-            f"   Vurdering: {result.verdict}",
-        ]
-    return lines

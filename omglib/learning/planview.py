@@ -1,0 +1,226 @@
+"""A handleplan in the reports and on the command line: the plan's table, its targets
+against what was measured, before and after the plan, and plain text for
+`omg handleplan`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Sequence
+
+from omglib import registry, stats
+from omglib.dataset import Dataset
+from omglib.errors import OmgError
+from omglib.io.readers import CaseTable, Volumes
+from omglib.learning import plantargets
+from omglib.learning.handleplan import (
+    OVERDUE_LABEL,
+    STATUS_CLASSES,
+    Action,
+    ActionPlan,
+    Target,
+    is_overdue,
+    overdue_actions,
+)
+from omglib.learning.plantargets import (
+    TargetResult,
+    Verdict,
+    evaluate_targets,
+    measured_text,
+    missing_year_note,
+    outcome_counts,
+)
+from omglib.present import danish
+from omglib.present.display import Html, Markdown
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def plan_heading(plan: ActionPlan) -> str:
+    """ "Handleplan for Norddjurs Kommune, børnehandicapområdet, vedtaget 12. marts 2024"."""
+    parts = [f"Handleplan for {plan.kommune_name} Kommune"]
+    if plan.area is not None:
+        parts.append(registry.area_name(plan.area).lower())
+    if plan.adopted is not None:
+        parts.append(f"vedtaget {danish.format_date(plan.adopted)}")
+    return ", ".join(parts)
+
+
+def plan_table(plan: ActionPlan, today: dt.date) -> Html:
+    """The plan as the report's table: Emne, Mål, Hvad, Hvornår, Ansvarlig, Status.
+
+    The status is always written out (its colour only repeats it), and an action past
+    its end date and not done says "Overskredet" in words. `today` is the report date
+    (`narrative.report_date()` in reports)."""
+    rows = [
+        [
+            _escape(action.topic),
+            _escape(action.goal),
+            _activities_html(action.activities),
+            _escape(period_text(action.start, action.end)),
+            _escape(action.responsible),
+            _status_html(action, today),
+        ]
+        for action in plan.actions
+    ]
+    head = ["Emne", "Mål", "Hvad", "Hvornår", "Ansvarlig", "Status"]
+    table = _table_html(plan_heading(plan), head, rows, "omg-plan")
+    source = f'<p class="omg-plan-source">Kilde: {_escape(plan.source)}</p>' if plan.source else ""
+    return Html(table + source)
+
+
+def targets_table(
+    plan: ActionPlan, data: Dataset, volumes: Volumes | None = None, cases: CaseTable | None = None
+) -> Html:
+    """The plan's measurable targets against what was measured: Mål, Tal, Målt (with
+    counts and 95 % interval), Vurdering (in words, with the reason)."""
+    rows = [
+        [
+            _escape(f"{result.action.topic}: {result.target.describe()}"),
+            _escape(_figure_text(result.target)),
+            _escape(measured_text(result.measurement)),
+            _verdict_html(result.verdict),
+        ]
+        for result in evaluate_targets(plan, data, volumes, cases)
+    ]
+    caption = f"Handleplanens mål – {plan.kommune_name} Kommune"
+    return _table_html(caption, ["Mål", "Tal", "Målt", "Vurdering"], rows, "omg-plan-targets")
+
+
+def _figure_text(target: Target) -> str:
+    return f"{plantargets.FIGURES[target.figure].label}, {registry.area_name(target.area).lower()}"
+
+
+def _table_html(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]], css: str) -> Html:
+    """Like `display.table_html`, for cells that are already HTML."""
+    header = "".join(f'<th scope="col">{_escape(title)}</th>' for title in head)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return Html(
+        f'<table class="omg-table {css}"><caption>{_escape(caption)}</caption>'
+        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _activities_html(activities: tuple[str, ...]) -> str:
+    if len(activities) == 1:
+        return _escape(activities[0])
+    return "<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in activities) + "</ul>"
+
+
+def _status_html(action: Action, today: dt.date) -> str:
+    status = (
+        f'<span class="omg-status {STATUS_CLASSES[action.status]}">'
+        f"{_escape(action.status.capitalize())}</span>"
+    )
+    if is_overdue(action, today):
+        status += f' <strong class="omg-overdue">{OVERDUE_LABEL}</strong>'
+    return status
+
+
+def _verdict_html(verdict: Verdict) -> str:
+    css = f"omg-verdict omg-verdict-{verdict.outcome.replace('_', '-')}"
+    return f'<span class="{css}">{_escape(verdict.label.capitalize())}</span> {_escape(verdict.reason)}'
+
+
+# --- before and after -------------------------------------------------------------------
+
+
+def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Markdown:
+    """The omgørelsesprocent the year before the plan's start year against the latest
+    year in the data, with counts and Fisher's exact test (`stats.compare_periods`).
+
+    The year before the start year is the last year wholly without the plan (usually the
+    figures that led to it); the latest year shows the plan's fullest effect. The start
+    year itself is the "after" only when no later year exists yet, and the sentence then
+    says the plan was in force for only part of it. `area` defaults to the plan's."""
+    area = area or plan.area
+    if area is None:
+        raise OmgError("Handleplanen har intet område – angiv det område, der skal sammenlignes")
+    before, years = plan.start_year - 1, data.years()
+    if before not in years:
+        return Markdown(f"Før og efter handleplanen: {missing_year_note(data, before)}")
+    after = years[-1]
+    if after < plan.start_year:
+        return Markdown(f"Før og efter handleplanen: {missing_year_note(data, plan.start_year)}")
+    old = outcome_counts(data, plan.kommune, area, before)
+    new = outcome_counts(data, plan.kommune, area, after)
+    k_old, n_old = int(old[["hjemvist", "aendret_ophaevet"]].sum()), int(old.sum())
+    k_new, n_new = int(new[["hjemvist", "aendret_ophaevet"]].sum()), int(new.sum())
+    result = stats.compare_periods(k_old, n_old, k_new, n_new)
+    started = (
+        f"vedtaget {danish.format_date(plan.adopted)}"
+        if plan.adopted
+        else f"startet {plan.start_year}"
+    )
+    sentence = (
+        f"Før og efter handleplanen ({started}): omgørelsesprocenten på "
+        f"{registry.area_name(area).lower()} var {_rate_text(k_old, n_old)} i {before} og "
+        f"{_rate_text(k_new, n_new)} i {after} – {result.verdict}"
+    )
+    if not math.isnan(result.p_value):
+        sentence += f" (Fishers eksakte test, p = {danish.format_p(result.p_value)})"
+    sentence += "."
+    if after == plan.start_year:
+        sentence += f" Planen har kun virket en del af {after}, og senere tal findes endnu ikke."
+    return Markdown(sentence)
+
+
+def _rate_text(part: int, total: int) -> str:
+    if total == 0:
+        return f"{danish.NO_VALUE} (ingen realitetsbehandlede sager)"
+    return f"{danish.format_pct(part / total)} ({danish.format_counts(part, total)})"
+
+
+# --- plain text for the command line ------------------------------------------------------
+
+
+def plan_text(
+    plan: ActionPlan,
+    data: Dataset,
+    volumes: Volumes | None,
+    today: dt.date,
+    cases: CaseTable | None = None,
+) -> str:
+    """The plan as text for `omg handleplan`: each action with its period, status and
+    overdue flag, each target with what was measured and the verdict, and before/after."""
+    lines = [plan_heading(plan)]
+    if plan.source:
+        lines.append(f"Kilde: {plan.source}")
+    results = {r.action.number: r for r in evaluate_targets(plan, data, volumes, cases)}
+    for action in plan.actions:
+        lines += ["", *_action_lines(action, today, results.get(action.number))]
+    overdue = len(overdue_actions(plan, today))
+    lines += ["", f"Overskredne handlinger pr. {danish.format_date(today)}: {overdue}"]
+    if plan.area is not None:
+        lines.append(str(before_after(plan, data)))
+    return "\n".join(lines)
+
+
+def _action_lines(action: Action, today: dt.date, result: TargetResult | None) -> list[str]:
+    flag = f" – {OVERDUE_LABEL.upper()}" if is_overdue(action, today) else ""
+    lines = [
+        f"{action.number}. {action.topic} – {action.status}{flag} – {period_text(action.start, action.end)}",
+        f"   Mål: {action.goal}",
+        f"   Hvad: {'; '.join(action.activities)}",
+        f"   Ansvarlig: {action.responsible}",
+    ]
+    if result is not None:
+        lines += [
+            f"   Målepunkt: {_figure_text(result.target)}: {result.target.describe()}",
+            f"   Målt: {measured_text(result.measurement)}",
+            f"   Vurdering: {result.verdict}",
+        ]
+    return lines
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """ "1. april–31. december 2024"; "1. april 2024–31. marts 2025" across years."""
+    if start.year == end.year:
+        return f"{start.day}. {danish.MONTHS[start.month - 1]}–{danish.format_date(end)}"
+    return f"{danish.format_date(start)}–{danish.format_date(end)}"
