@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 import click
 
-from omglib import __version__, demodata
+from omglib import __version__, demodata, inputs
 from omglib.dataset import Dataset
 from omglib.errors import DataError, OmgError
 from omglib.figures import key_figures, kommune_table
-from omglib.io.readers import Volumes, read_data, read_volumes
+from omglib.io.readers import Volumes
 from omglib.output import write_text_atomic
 from omglib.present import summaries
 from omglib.reports.parameters import NOTEBOOKS
@@ -409,13 +409,11 @@ def handleplan_command(
 
 
 def _load_data(path: Path | None) -> Dataset:
-    return read_data(path if path is not None else demodata.packaged_file("afgoerelser"))
+    return inputs.data_or_demo(path)
 
 
 def _load_volumes(path: Path | None, data_path: Path | None) -> Volumes | None:
-    if path is not None:
-        return read_volumes(path)
-    return read_volumes(demodata.packaged_file("volumener")) if data_path is None else None
+    return inputs.volumes_or_demo(path, data_path)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ How the numbers are made:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -44,11 +45,22 @@ import numpy as np
 import pandas as pd
 
 from omglib import registry
+from omglib.names import fold
 from omglib.output import write_text_atomic
 
 SEED = 20250601
 YEARS = tuple(range(2017, 2025))
 TITLE = "Syntetiske demodata fra omglib (seed {seed}) – ikke virkelige tal fra Ankestyrelsen"
+#: The word that marks a file as synthetic in its title line (or a plan's opening
+#: comment); every reader recognises synthetic data by it (`is_marked_synthetic`).
+SYNTHETIC_MARK = "syntetisk"
+
+
+def is_marked_synthetic(lines: Iterable[str]) -> bool:
+    """Whether any of a file's title lines (or opening comments) says it is synthetic."""
+    return any(SYNTHETIC_MARK in fold(line) for line in lines)
+
+
 CASE_KOMMUNER = (707, 250, 461)
 CASE_YEARS = (2022, 2023, 2024)
 

@@ -13,15 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import registry
+from omglib import demodata, registry
 from omglib.dataset import Dataset, Provenance
 from omglib.io import casedetails, consistency, schema
 from omglib.io.sources import SourceTable, read_source
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
 from omglib.present import danish
-
-_SYNTHETIC_MARK = "syntetisk"
 
 
 def read_data(
@@ -41,7 +39,7 @@ def read_counts(path: str | Path) -> Dataset:
 
 
 def _provenance(source: SourceTable) -> Provenance:
-    synthetic = any(_SYNTHETIC_MARK in fold(line) for line in source.title)
+    synthetic = demodata.is_marked_synthetic(source.title)
     return Provenance(file=source.name, sha256=source.sha256, synthetic=synthetic)
 
 

@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from omglib import demodata, registry
+from omglib import inputs, registry
 from omglib.dataset import Dataset
 from omglib.errors import OmgError
-from omglib.io.readers import CaseTable, Volumes, read_cases
+from omglib.io.readers import CaseTable, Volumes
 from omglib.learning import analyses, handleplan, planview
 from omglib.learning.handleplan import ActionPlan
 from omglib.learning.knowledgebank import KnowledgeBank, knowledge_bank
@@ -42,12 +42,7 @@ def load(
     """The files named, or — when the report runs on the demo data (no data file) — the
     packaged demo cases and demo plan. Real data are never mixed with demo files."""
     code = registry.kommune_code(kommune)
-    demo = not data_file
-    table = None
-    if cases_file:
-        table = read_cases(cases_file, mask_cpr=mask_cpr)
-    elif demo:
-        table = read_cases(demodata.packaged_file("sager"), mask_cpr=mask_cpr)
+    table = inputs.cases_or_demo(cases_file, data_file, mask_cpr)
     plan = None
     if action_plan_file:
         plan = handleplan.read_action_plan(action_plan_file)
@@ -56,7 +51,7 @@ def load(
                 f"Handleplanen {Path(action_plan_file).name} er for {plan.kommune_name} "
                 f"Kommune, men rapporten er for {registry.kommune_name(code)} Kommune"
             )
-    elif demo:
+    elif inputs.is_demo(data_file):
         demo_plan = handleplan.read_action_plan(handleplan.demo_file())
         plan = demo_plan if demo_plan.kommune == code else None
     cases = None if table is None else analyses.learning_cases(table)

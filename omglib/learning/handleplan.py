@@ -55,7 +55,7 @@ from typing import Final, Literal, TypeVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from omglib import registry
+from omglib import demodata, registry
 from omglib.dataset import Provenance
 from omglib.errors import DataError, OmgError, Problem
 from omglib.io.schema import MIN_YEAR
@@ -88,7 +88,6 @@ _DATE_FORMATS: Final = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 _DATE_EXPECTED: Final = "forventede en dato som 2024-04-01 (år-måned-dag) eller 01-04-2024"
 _NULL_TAG: Final = "tag:yaml.org,2002:null"
 _THRESHOLD = re.compile(r"(?P<number>-?\d+(?:[.,]\d+)?)\s*(?P<percent>%|pct\.?|procent)?", re.I)
-_SYNTHETIC_MARK: Final = "syntetisk"
 
 
 # --- the plan -------------------------------------------------------------------------
@@ -384,7 +383,7 @@ def _is_synthetic(raw: bytes) -> bool:
     """Whether the file's opening comment says it is synthetic (like the demo CSVs)."""
     lines = raw.decode("utf-8-sig").splitlines()
     comments = [line for line in lines[:5] if line.lstrip().startswith("#")]
-    return any(_SYNTHETIC_MARK in fold(line) for line in comments)
+    return demodata.is_marked_synthetic(comments)
 
 
 def _actions(

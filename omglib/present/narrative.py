@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from omglib import comparisons, demodata, registry
+from omglib import comparisons, inputs, registry
 from omglib.dataset import Dataset
 from omglib.figures import KeyFigures, key_figures
-from omglib.io.readers import Volumes, read_data, read_volumes
+from omglib.io.readers import Volumes
 from omglib.present import danish
 from omglib.present.display import Html, Markdown, table_html
 
@@ -43,12 +43,7 @@ def load_inputs(
     """The report's data and kommune volumes: the files named, or the packaged demo data
     when no data file is named (volumes then too; with a data file, volumes only when
     named)."""
-    if not data_file:
-        return (
-            read_data(demodata.packaged_file("afgoerelser")),
-            read_volumes(volumes_file or demodata.packaged_file("volumener")),
-        )
-    return read_data(data_file), (read_volumes(volumes_file) if volumes_file else None)
+    return inputs.data_or_demo(data_file), inputs.volumes_or_demo(volumes_file, data_file)
 
 
 def title(heading: str, data: Dataset) -> Markdown:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import registry, stats
+from omglib import demodata, registry, stats
 from omglib.dataset import Dataset
 from omglib.figures import KeyFigures, interval_text
 from omglib.io.readers import read_cases, read_data, read_volumes
@@ -43,7 +43,7 @@ def describe_file(path: Path) -> str:
         lines.append(
             f"  områder: {', '.join(registry.area_name(a) for a in sorted(frame['omraade'].unique()))}"
         )
-    if any("syntetisk" in line.lower() for line in source.title):
+    if demodata.is_marked_synthetic(source.title):
         lines.append(f"  {danish.SYNTHETIC_NOTICE}")
     lines += [f"  note: {note}" for note in notes]
     return "\n".join(lines)

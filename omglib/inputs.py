@@ -1,0 +1,41 @@
+"""Which files a report or command reads: the ones the user names, or — when no data
+file is named — the packaged synthetic demo files. Decided here only, so every report,
+notebook and command agrees, and real data are never mixed with demo files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omglib import demodata
+from omglib.dataset import Dataset
+from omglib.io.readers import CaseTable, Volumes, read_cases, read_data, read_volumes
+
+FileName = str | Path | None
+
+
+def is_demo(data_file: FileName) -> bool:
+    """No data file named: everything comes from the demo data."""
+    return not data_file
+
+
+def data_or_demo(data_file: FileName) -> Dataset:
+    """The named data file, or the demo counts."""
+    return read_data(data_file if data_file else demodata.packaged_file("afgoerelser"))
+
+
+def volumes_or_demo(volumes_file: FileName, data_file: FileName) -> Volumes | None:
+    """The named volumes file; on the demo data the demo volumes; otherwise none."""
+    if volumes_file:
+        return read_volumes(volumes_file)
+    return read_volumes(demodata.packaged_file("volumener")) if is_demo(data_file) else None
+
+
+def cases_or_demo(
+    cases_file: FileName, data_file: FileName, mask_cpr: bool = False
+) -> CaseTable | None:
+    """The named case file; on the demo data the demo cases; otherwise none."""
+    if cases_file:
+        return read_cases(cases_file, mask_cpr=mask_cpr)
+    if is_demo(data_file):
+        return read_cases(demodata.packaged_file("sager"), mask_cpr=mask_cpr)
+    return None
