@@ -24,15 +24,14 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
+from common import best_of, timed, verdict
 
 from omglib import registry
 from omglib.outcomes import OUTCOMES, collapse, count_outcomes
-
-T = TypeVar("T")
 
 DEFAULT_ROWS = 1_000_000
 DEFAULT_SEED = 20250601
@@ -235,22 +234,10 @@ def same_counts(vectorised: pd.DataFrame, reference: pd.DataFrame) -> bool:
 # --- measuring -------------------------------------------------------------------------------
 
 
-def timed(function: Callable[[], T]) -> tuple[float, T]:
-    """Seconds taken by `function()` and its result."""
-    start = time.perf_counter()
-    result = function()
-    return time.perf_counter() - start, result
-
-
 def best_vectorised(frame: pd.DataFrame) -> tuple[pd.DataFrame, VectorisedTiming]:
     """The result and the fastest of VECTORISED_RUNS runs of the vectorised path."""
     runs = [vectorised_counts(frame) for _ in range(VECTORISED_RUNS)]
     return runs[0][0], min((timing for _, timing in runs), key=lambda t: t.total)
-
-
-def best_of(runs: int, function: Callable[[], object]) -> float:
-    """The fastest of `runs` runs of `function()`, in seconds."""
-    return min(timed(function)[0] for _ in range(runs))
 
 
 def traced_peak(function: Callable[[], object]) -> int:
@@ -281,10 +268,6 @@ def choose_apply_frame(frame: pd.DataFrame, args: argparse.Namespace) -> pd.Data
 
 def mebibytes(count: float) -> str:
     return f"{count / 2**20:,.0f} MiB"
-
-
-def verdict(met: bool) -> str:
-    return "met" if met else "NOT met"
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:

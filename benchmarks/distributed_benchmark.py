@@ -20,22 +20,24 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from common import (
+    demo_request,
+    print_load_average,
+    print_machine,
+    report_parser,
+    run_report_benchmark,
+    timed,
+)
+
 if TYPE_CHECKING:
     from omglib.reports.batch import Executor, Summary
     from omglib.reports.parameters import Request
-
-#: 2026-01-01, the epoch the tests use, so dated outputs are reproducible.
-DEFAULT_EPOCH = "1767225600"
 
 
 @dataclass(frozen=True)
@@ -60,25 +62,18 @@ class Run:
 
 def build(kommuner: int, area: str, year: int) -> Request:
     """The request for the first `kommuner` kommuner by code, HTML, on the demo data."""
-    import omglib
-    import omglib.demodata
     from omglib import registry
-    from omglib.reports.parameters import build_request
-
-    def reader(path: Path | None) -> omglib.Dataset:
-        return omglib.read_data(path or omglib.demodata.packaged_file("afgoerelser"))
 
     codes = sorted(registry.all_kommune_codes())[:kommuner]
-    options = {"kommune": codes, "area": area, "year": year, "format": "html"}
-    return build_request(options, "benchmark", reader)
+    return demo_request({"kommune": codes, "area": area, "year": year, "format": "html"})
 
 
-def timed(label: str, request: Request, out: Path, executor: Executor) -> Run:
+def timed_batch(label: str, request: Request, out: Path, executor: Executor) -> Run:
+    """One `run_batch` of `request`, timed and printed."""
     from omglib.reports.batch import run_batch
 
-    started = time.perf_counter()
-    summary = run_batch(request, out, executor, force=True, progress=False)
-    run = Run(label, summary, time.perf_counter() - started)
+    seconds, summary = timed(lambda: run_batch(request, out, executor, force=True, progress=False))
+    run = Run(label, summary, seconds)
     print(run.line())
     for line in summary.lines()[1:]:
         print(f"  {line}")
@@ -108,7 +103,7 @@ def benchmark(args: argparse.Namespace, out: Path) -> int:
         f"{len(request.jobs())} kommuner; {args.workers} workers"
     )
     label = f"local executor ({args.workers} processes)"
-    local = timed(label, request, out / "local", LocalExecutor(args.workers))
+    local = timed_batch(label, request, out / "local", LocalExecutor(args.workers))
     started = time.perf_counter()
     with LocalCluster(
         n_workers=args.workers,
@@ -119,8 +114,8 @@ def benchmark(args: argparse.Namespace, out: Path) -> int:
     ) as cluster:
         print(f"{'Dask LocalCluster start':<34} {time.perf_counter() - started:26.1f} s")
         executor = DaskExecutor(cluster.scheduler_address)
-        cold = timed("Dask, fresh workers", request, out / "dask-cold", executor)
-        warm = timed("Dask, same workers again", request, out / "dask-warm", executor)
+        cold = timed_batch("Dask, fresh workers", request, out / "dask-cold", executor)
+        warm = timed_batch("Dask, same workers again", request, out / "dask-warm", executor)
     print(
         f"Dask / local reports per second: fresh workers {local.seconds / cold.seconds:.2f}, "
         f"warm workers {local.seconds / warm.seconds:.2f}"
@@ -134,14 +129,9 @@ def benchmark(args: argparse.Namespace, out: Path) -> int:
         f"HTML byte for byte equal to the local executor's: "
         f"{'yes' if not differing else 'NO: ' + ', '.join(differing)}"
     )
-    print(f"load average (1, 5, 15 min) after: {load_average()}")
+    print_load_average("after")
     failed = any(run.summary.failed for run in (local, cold, warm))
     return 1 if failed or differing else 0
-
-
-def load_average() -> str:
-    """The machine's load average: other work on a shared machine slows every figure."""
-    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def versions() -> None:
@@ -154,40 +144,20 @@ def versions() -> None:
         f"omglib distributed benchmark: python {sys.version.split()[0]}, omglib "
         f"{omglib.__version__}, dask {dask.__version__}, distributed {distributed.__version__}"
     )
-    print(f"cpu count: {os.cpu_count()}; SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']}")
-    print(f"load average (1, 5, 15 min) before: {load_average()}")
+    print_machine()
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = report_parser(__doc__.splitlines()[0])
     parser.add_argument("--kommuner", type=int, default=20, help="reports in the batch (20)")
-    parser.add_argument("--area", default="boernehandicap", help="area (default boernehandicap)")
-    parser.add_argument("--year", type=int, default=2024, help="year (default 2024)")
     parser.add_argument(
         "--workers", type=int, default=2, help="local processes and Dask workers (2)"
     )
-    parser.add_argument("--out", type=Path, help="keep outputs here (default: a temporary dir)")
     return parser.parse_args(argv)
 
 
-@contextmanager
-def output_dir(chosen: Path | None) -> Iterator[Path]:
-    if chosen is not None:
-        chosen.mkdir(parents=True, exist_ok=True)
-        yield chosen.resolve()
-        return
-    with tempfile.TemporaryDirectory(prefix="omg-distributed-benchmark-") as scratch:
-        yield Path(scratch)
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(argv)
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(line_buffering=True)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
-    versions()
-    with output_dir(args.out) as out:
-        return benchmark(args, out)
+    return run_report_benchmark(arguments(argv), versions, benchmark, "omg-distributed-benchmark-")
 
 
 if __name__ == "__main__":

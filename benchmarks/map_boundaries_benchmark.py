@@ -1,7 +1,8 @@
 """Benchmark the way from a raw boundary file to prepared geometry and to a PNG map.
 
-Times, on the real DAGI file (../shared/geo/kommuner-dagi-2014.geojson beside the
-repository, or `--boundaries PATH`, or the OMG_BOUNDARIES environment variable):
+Times, on a real boundary file, given as `--boundaries FILE` or in the OMG_BOUNDARIES
+environment variable (the national DAGI kommune boundaries of Klimadatastyrelsen, from
+Dataforsyningen, are the intended one; it is not part of the repository):
 
 * importing geopandas and `omglib.geo.boundaries` (once; not part of the targets);
 * `load_boundaries` cold: an empty cache directory, so the file is read, reprojected,
@@ -13,8 +14,8 @@ repository, or `--boundaries PATH`, or the OMG_BOUNDARIES environment variable):
 * the embedded tile map to a PNG, for comparison (no boundary file involved).
 
 Each figure is the best of `--repeats` runs (each run is printed). Targets: cold at most
-5 s, warm at most 1 s (prepared geometry and finished PNG). A missed target does not change the exit
-status. Run it as `python benchmarks/map_boundaries_benchmark.py`.
+5 s, warm at most 1 s (prepared geometry and finished PNG). A missed target does not
+change the exit status. Run it as `python benchmarks/map_boundaries_benchmark.py`.
 """
 
 from __future__ import annotations
@@ -26,21 +27,24 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from common import demo_data, timed, verdict
+
 COLD_TARGET_S = 5.0
 WARM_TARGET_S = 1.0
-REAL_FILE = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "geo" / "kommuner-dagi-2014.geojson"
-)
 
 
 def main() -> int:
     options = _arguments()
     source = _source(options.boundaries)
     if source is None:
-        print(f"Ingen grænsefil: hverken --boundaries, OMG_BOUNDARIES eller {REAL_FILE}.")
+        print(
+            "Ingen grænsefil: angiv DAGI-kommunegrænserne (Klimadatastyrelsen, fra "
+            "Dataforsyningen) med --boundaries FIL eller i OMG_BOUNDARIES."
+        )
         return 1
     started = time.perf_counter()
     boundaries = importlib.import_module("omglib.geo.boundaries")
@@ -54,34 +58,29 @@ def main() -> int:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--boundaries", type=Path, help="boundary file (default: the DAGI file)")
+    parser.add_argument("--boundaries", type=Path, help="boundary file (default: $OMG_BOUNDARIES)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
     return parser.parse_args()
 
 
 def _source(explicit: Path | None) -> Path | None:
+    """`--boundaries`, else OMG_BOUNDARIES, if it names a file."""
     chosen = explicit or (
         Path(os.environ["OMG_BOUNDARIES"]) if "OMG_BOUNDARIES" in os.environ else None
     )
-    chosen = chosen or REAL_FILE
-    return chosen if chosen.is_file() else None
+    return chosen if chosen is not None and chosen.is_file() else None
 
 
 def _best(label: str, runs: int, step: Callable[[int], Any], target: float | None = None) -> Any:
     """Run `step(i)` `runs` times; print each time and the best, against `target`."""
     times, result = [], None
     for run in range(runs):
-        started = time.perf_counter()
-        result = step(run)
-        times.append(time.perf_counter() - started)
+        seconds, result = timed(partial(step, run))
+        times.append(seconds)
     best = min(times)
-    verdict = (
-        ""
-        if target is None
-        else f"  target <= {target:.0f} s: {'met' if best <= target else 'MISSED'}"
-    )
+    against = "" if target is None else f"  target <= {target:.0f} s: {verdict(best <= target)}"
     each = ", ".join(f"{t:.3f}" for t in times)
-    print(f"{label:<44} best {best:7.3f} s  (runs: {each}){verdict}")
+    print(f"{label:<44} best {best:7.3f} s  (runs: {each}){against}")
     return result
 
 
@@ -143,11 +142,10 @@ def _renderer() -> tuple[Callable[[Any], bytes], str]:
     import matplotlib
 
     matplotlib.use("Agg")
-    from omglib import demodata, read_data
     from omglib.geo.draw import danmarkskort
     from omglib.geo.export import map_bytes
 
-    data = read_data(demodata.packaged_file("afgoerelser"))
+    data = demo_data()
     year = int(data.counts["aar"].max())
 
     def omglib_png(frame: Any) -> bytes:

@@ -31,7 +31,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -39,6 +38,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from common import (
+    best_of,
+    demo_request,
+    print_load_average,
+    print_machine,
+    report_parser,
+    run_report_benchmark,
+    timed,
+    verdict,
+)
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -53,8 +63,6 @@ TARGET_MEMORY_BYTES = 4 * 10**9
 TARGET_PDF_EXTRA_S = 3.0
 SAMPLE_INTERVAL_S = 0.2
 DEFAULT_SEED = 20260101
-#: 2026-01-01, the epoch the tests use, so dated outputs are reproducible.
-DEFAULT_EPOCH = "1767225600"
 #: What the kommunerapport notebook imports in its first code cell.
 NOTEBOOK_IMPORTS = "import omglib.present.charts, omglib.comparisons, omglib.figures, omglib.present.narrative, omglib.geo.draw"
 IMPORT_RUNS = 3
@@ -174,15 +182,7 @@ class RssSampler:
 
 def build(area: str, year: int, formats: str) -> Request:
     """The request for every kommune's kommunerapport, on the packaged demo data."""
-    import omglib
-    import omglib.demodata
-    from omglib.reports.parameters import build_request
-
-    def reader(path: Path | None) -> omglib.Dataset:
-        return omglib.read_data(path or omglib.demodata.packaged_file("afgoerelser"))
-
-    options = {"kommune": "all", "area": area, "year": year, "format": formats}
-    return build_request(options, "benchmark", reader)
+    return demo_request({"kommune": "all", "area": area, "year": year, "format": formats})
 
 
 def run_omglib_batch(request: Request, out: Path, jobs: int) -> BatchRun:
@@ -190,11 +190,11 @@ def run_omglib_batch(request: Request, out: Path, jobs: int) -> BatchRun:
     from omglib.reports.batch import LocalExecutor, run_batch
 
     with RssSampler().running() as sampler:
-        started = time.perf_counter()
-        summary = run_batch(
-            request, out, LocalExecutor(jobs), engine="warm", force=True, progress=False
+        seconds, summary = timed(
+            lambda: run_batch(
+                request, out, LocalExecutor(jobs), engine="warm", force=True, progress=False
+            )
         )
-        seconds = time.perf_counter() - started
     return BatchRun(summary, seconds, sampler.peak, sampler.processes)
 
 
@@ -296,12 +296,7 @@ def run_naive(codes: list[int], area: str, year: int, folder: Path) -> list[Naiv
 
 def fresh_interpreter(code: str) -> float:
     """The best of IMPORT_RUNS wall-clock runs of `python -c code`."""
-    best = float("inf")
-    for _ in range(IMPORT_RUNS):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        best = min(best, time.perf_counter() - started)
-    return best
+    return best_of(IMPORT_RUNS, lambda: subprocess.run([sys.executable, "-c", code], check=True))
 
 
 def kernel_start() -> tuple[float, float]:
@@ -402,10 +397,6 @@ def print_warm(warm: WarmReport, jobs: int) -> None:
 # --- reporting ---------------------------------------------------------------------------------
 
 
-def verdict(met: bool) -> str:
-    return "met" if met else "MISSED"
-
-
 def versions() -> None:
     import nbconvert
     import papermill
@@ -416,13 +407,7 @@ def versions() -> None:
         f"omglib reports benchmark: python {sys.version.split()[0]}, omglib {omglib.__version__}, "
         f"papermill {papermill.__version__}, nbconvert {nbconvert.__version__}"
     )
-    print(f"cpu count: {os.cpu_count()}; SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']}")
-    print(f"load average (1, 5, 15 min) before: {load_average()}")
-
-
-def load_average() -> str:
-    """The machine's load average: other work on a shared machine slows every figure."""
-    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    print_machine()
 
 
 def print_targets(batch: BatchRun, naive_per_report: float, pdf: BatchRun | None) -> None:
@@ -460,9 +445,7 @@ def print_targets(batch: BatchRun, naive_per_report: float, pdf: BatchRun | None
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--area", default="boernehandicap", help="area (default boernehandicap)")
-    parser.add_argument("--year", type=int, default=2024, help="year (default 2024)")
+    parser = report_parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)"
     )
@@ -471,18 +454,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed for the sample")
     parser.add_argument("--pdf", action="store_true", help="also time the batch in html,pdf")
-    parser.add_argument("--out", type=Path, help="keep outputs here (default: a temporary dir)")
     return parser.parse_args(argv)
-
-
-@contextmanager
-def output_dir(chosen: Path | None) -> Iterator[Path]:
-    if chosen is not None:
-        chosen.mkdir(parents=True, exist_ok=True)
-        yield chosen.resolve()
-        return
-    with tempfile.TemporaryDirectory(prefix="omg-reports-benchmark-") as scratch:
-        yield Path(scratch)
 
 
 def html_batch(request: Request, out: Path, jobs: int) -> tuple[BatchRun, list[str]]:
@@ -527,19 +499,13 @@ def benchmark(args: argparse.Namespace, out: Path) -> int:
     print("where the time goes (this process, one report at a time):")
     print_breakdown(request, out / "warm", args.jobs)
     print_targets(batch, per_report, pdf)
-    print(f"load average (1, 5, 15 min) after: {load_average()}")
+    print_load_average("after")
     failed = bool(batch.summary.failed or missing or (pdf and pdf.summary.failed))
     return 1 if failed or not naive_ok else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(argv)
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(line_buffering=True)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
-    versions()
-    with output_dir(args.out) as out:
-        return benchmark(args, out)
+    return run_report_benchmark(arguments(argv), versions, benchmark, "omg-reports-benchmark-")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,10 @@
 The library holds all domain logic; notebooks and the `omg` command only call it.
 """
 
-from omglib.dataset import Dataset, Provenance
+from omglib.dataset import Dataset, Provenance, Volumes
 from omglib.errors import DataError, OmgError, Problem
 from omglib.io.readers import (
     CaseTable,
-    Volumes,
     cases_to_dataset,
     read_cases,
     read_counts,

@@ -10,24 +10,35 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from omglib import __version__, demodata, inputs
-from omglib.dataset import Dataset
+from omglib.cli_options import (
+    PATH,
+    area_year_options,
+    batch_options,
+    data_option,
+    inputs_options,
+    map_options,
+    out_option,
+    rates_options,
+    report_input_options,
+    report_selection_options,
+    report_type_options,
+)
 from omglib.errors import DataError, OmgError
 from omglib.figures import key_figures, kommune_table
-from omglib.io.readers import Volumes
 from omglib.output import write_text_atomic
 from omglib.present import summaries
-from omglib.reports.parameters import NOTEBOOKS
+
+if TYPE_CHECKING:
+    from omglib.reports.batch import Executor
 
 EXIT_USER_ERROR = 2
 EXIT_BATCH_FAILED = 1
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 #: Click's own messages for wrong usage, in Danish.
@@ -101,7 +112,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Tjek datafiler og vis et resumé eller alle problemer."""
@@ -118,35 +129,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.option(
-    "--data",
-    "data_path",
-    type=click.Path(path_type=Path),
-    help="Datafil (CSV eller Excel); uden den bruges demodata.",
+@inputs_options(
+    data="Datafil (CSV eller Excel); uden den bruges demodata.",
+    volumes="Kommunens egne tal: afgørelser i alt (og klager).",
 )
-@click.option(
-    "--volumes",
-    "volumes_path",
-    type=click.Path(path_type=Path),
-    help="Kommunens egne tal: afgørelser i alt (og klager).",
-)
-@click.option("--kommune", required=True, help="Kommunekode eller -navn, eller 'all' for alle 98.")
-@click.option(
-    "--area",
-    required=True,
-    help="Område (socialomraadet, boernehandicap, voksenhandicap) eller paragraf.",
-)
-@click.option("--year", required=True, type=int, help="År.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "--out", type=click.Path(path_type=Path), help="Skriv til denne fil i stedet for skærmen."
-)
+@rates_options
+@out_option(help="Skriv til denne fil i stedet for skærmen.")
 def rates(
     data_path: Path | None,
     volumes_path: Path | None,
@@ -157,8 +145,8 @@ def rates(
     out: Path | None,
 ) -> None:
     """Omgørelsesprocent med interval, landsniveau, test og udvikling."""
-    data = _load_data(data_path)
-    volumes = _load_volumes(volumes_path, data_path)
+    data = inputs.data_or_demo(data_path)
+    volumes = inputs.volumes_or_demo(volumes_path, data_path)
     if kommune.strip().lower() in {"all", "alle"}:
         text = summaries.render_kommune_table(kommune_table(data, area, year), data, output_format)
     else:
@@ -172,44 +160,10 @@ def rates(
 
 
 @main.command("map")
-@click.option(
-    "--data",
-    "data_path",
-    type=click.Path(path_type=Path),
-    help="Datafil; uden den bruges demodata.",
-)
-@click.option("--area", required=True, help="Område eller paragraf.")
-@click.option("--year", required=True, type=int, help="År.")
-@click.option(
-    "--boundaries",
-    type=click.Path(path_type=Path),
-    help="Grænsefil (GeoJSON, GeoPackage, Shapefile eller zip); ellers OMG_BOUNDARIES eller flisekortet.",
-)
-@click.option(
-    "--tiles",
-    is_flag=True,
-    help="Tegn flisekortet (én lige stor flise pr. kommune), også når OMG_BOUNDARIES er sat.",
-)
-@click.option(
-    "--kind",
-    type=click.Choice(["level", "change"]),
-    default="level",
-    show_default=True,
-    help="Niveau eller ændring fra året før.",
-)
-@click.option(
-    "--base-year", type=int, help="Sammenligningsår for --kind change (standard: året før)."
-)
-@click.option("--highlight", help="Fremhæv én kommune (kode eller navn).")
-@click.option(
-    "--scheme",
-    type=click.Choice(["fixed", "quantiles", "natural_breaks"]),
-    default="fixed",
-    show_default=True,
-)
-@click.option(
-    "--out", required=True, type=click.Path(path_type=Path), help="FIL.png, .svg, .pdf eller .html"
-)
+@data_option()
+@area_year_options("Område eller paragraf.")
+@map_options
+@out_option(required=True, help="FIL.png, .svg, .pdf eller .html")
 def map_command(
     data_path: Path | None,
     area: str,
@@ -227,7 +181,7 @@ def map_command(
     from omglib.geo.export import save_map
 
     kort = danmarkskort(
-        _load_data(data_path),
+        inputs.data_or_demo(data_path),
         area,
         year,
         boundaries=boundaries,
@@ -241,75 +195,10 @@ def map_command(
 
 
 @main.command("reports")
-@click.option(
-    "--params",
-    "params_file",
-    type=click.Path(path_type=Path),
-    help="Navngivet parametersæt (YAML, se params/); tilvalg herunder går forud.",
-)
-@click.option(
-    "--notebook",
-    type=click.Choice(list(NOTEBOOKS)),
-    help="Rapporttype (standard: kommunerapport).",
-)
-@click.option(
-    "--data",
-    "data_path",
-    type=click.Path(path_type=Path),
-    help="Datafil; uden den bruges demodata.",
-)
-@click.option(
-    "--volumes", "volumes_path", type=click.Path(path_type=Path), help="Kommunens egne tal."
-)
-@click.option("--boundaries", type=click.Path(path_type=Path), help="Grænsefil til Danmarkskortet.")
-@click.option(
-    "--cases",
-    "cases_path",
-    type=click.Path(path_type=Path),
-    help="Sagsfil med årsager og opfølgning (opfoelgning, udvalgsbriefing).",
-)
-@click.option(
-    "--action-plan",
-    "action_plan_path",
-    type=click.Path(path_type=Path),
-    help="Kommunens handleplan (YAML) (opfoelgning, udvalgsbriefing).",
-)
-@click.option(
-    "--mask-cpr",
-    is_flag=True,
-    default=None,
-    help="Erstat CPR-numre i sagsfilens fritekst med pseudonymer i stedet for at stoppe.",
-)
-@click.option(
-    "--kommune", multiple=True, help="Kommuner (navn eller kode, kommasepareret) eller 'all'."
-)
-@click.option("--area", multiple=True, help="Områder eller paragraffer, eller 'all'.")
-@click.option("--year", multiple=True, help="År, eller 'all'.")
-@click.option("--format", "formats", help="html, pdf eller html,pdf (standard: html).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True)
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="Parallelle processer (standard: alle kerner)."
-)
-@click.option("--force", is_flag=True, help="Lav også rapporter, hvis inddata er uændrede.")
-@click.option(
-    "--engine",
-    type=click.Choice(["warm", "papermill"]),
-    default="warm",
-    show_default=True,
-    help="warm: én kerne pr. proces genbruges; papermill: ny kerne pr. rapport.",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://VÆRT:PORT",
-    help="Send rapporterne til workerne bag en kørende Dask-scheduler i stedet for at "
-    "lave dem på denne maskine.",
-)
-@click.option(
-    "--shared-inputs",
-    is_flag=True,
-    help="Med --scheduler: workerne læser inddata fra de samme stier (et delt drev) i "
-    "stedet for at få filerne sendt.",
-)
+@report_type_options
+@report_input_options
+@report_selection_options
+@batch_options
 def reports_command(
     params_file: Path | None,
     out: Path,
@@ -323,9 +212,24 @@ def reports_command(
     """Lav rapporter (HTML/PDF) for kommuner, områder og år, på denne maskine eller på en
     Dask-klynge (--scheduler). Afslutter med kode 1, hvis en rapport fejlede (de øvrige
     laves stadig)."""
-    from omglib.reports.batch import Executor, LocalExecutor, run_batch
+    from omglib.reports.batch import run_batch
     from omglib.reports.parameters import build_request, read_parameter_file
 
+    _check_executor_options(jobs, scheduler, shared_inputs)
+    chosen = read_parameter_file(params_file) if params_file else {}
+    chosen.update(_given_parameters(options))
+    source = str(params_file) if params_file else "kommandolinjen"
+    request = build_request(chosen, source, inputs.data_or_demo)
+    executor = _executor(jobs, scheduler, shared_inputs)
+    summary = run_batch(request, out, executor, engine=engine, force=force)
+    for line in summary.lines():
+        click.echo(line, err=bool(summary.failed))
+    click.echo(f"Rapporterne ligger i {out.resolve()} (oversigt: {out / 'manifest.json'})")
+    if summary.failed:
+        sys.exit(EXIT_BATCH_FAILED)
+
+
+def _check_executor_options(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> None:
     if scheduler is not None and jobs is not None:
         raise OmgError(
             "--jobs gælder kun på denne maskine – med --scheduler bestemmer Dask-klyngens "
@@ -334,7 +238,9 @@ def reports_command(
     if scheduler is None and shared_inputs:
         raise OmgError("--shared-inputs gælder kun sammen med --scheduler")
 
-    chosen = read_parameter_file(params_file) if params_file else {}
+
+def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
+    """The report parameters given on the command line (keys as in the parameter files)."""
     given = {
         "notebook": options["notebook"],
         "data": options["data_path"],
@@ -348,30 +254,27 @@ def reports_command(
         "year": list(options["year"]) or None,
         "format": options["formats"],
     }
-    chosen.update({key: value for key, value in given.items() if value is not None})
-    source = str(params_file) if params_file else "kommandolinjen"
-    request = build_request(chosen, source, _load_data)
-    executor: Executor = LocalExecutor(jobs or os.cpu_count() or 1)
-    if scheduler is not None:
-        try:
-            from omglib.reports.distributed import DaskExecutor
-        except ModuleNotFoundError as error:
-            if error.name not in {"dask", "distributed"}:
-                raise
-            raise OmgError(
-                "--scheduler kræver Dask – installér det med pip install 'omglib[dask]'"
-            ) from error
-        executor = DaskExecutor(scheduler, shared_inputs=shared_inputs)
-    summary = run_batch(request, out, executor, engine=engine, force=force)
-    for line in summary.lines():
-        click.echo(line, err=bool(summary.failed))
-    click.echo(f"Rapporterne ligger i {out.resolve()} (oversigt: {out / 'manifest.json'})")
-    if summary.failed:
-        sys.exit(EXIT_BATCH_FAILED)
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _executor(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> Executor:
+    from omglib.reports.batch import LocalExecutor
+
+    if scheduler is None:
+        return LocalExecutor(jobs or os.cpu_count() or 1)
+    try:
+        from omglib.reports.distributed import DaskExecutor
+    except ModuleNotFoundError as error:
+        if error.name not in {"dask", "distributed"}:
+            raise
+        raise OmgError(
+            "--scheduler kræver Dask – installér det med pip install 'omglib[dask]'"
+        ) from error
+    return DaskExecutor(scheduler, shared_inputs=shared_inputs)
 
 
 @main.command("demo-data")
-@click.argument("outdir", type=click.Path(path_type=Path))
+@click.argument("outdir", type=PATH)
 def demo_data(outdir: Path) -> None:
     """Skriv demodatafilerne til OUTDIR, så inputformaterne kan ses."""
     for path in demodata.write(outdir):
@@ -379,18 +282,10 @@ def demo_data(outdir: Path) -> None:
 
 
 @main.command("handleplan")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--data",
-    "data_path",
-    type=click.Path(path_type=Path),
-    help="Datafil til målepunkterne; uden den bruges demodata.",
-)
-@click.option(
-    "--volumes",
-    "volumes_path",
-    type=click.Path(path_type=Path),
-    help="Kommunens egne tal (til målepunkter på modtagne klager).",
+@click.argument("path", type=PATH)
+@inputs_options(
+    data="Datafil til målepunkterne; uden den bruges demodata.",
+    volumes="Kommunens egne tal (til målepunkter på modtagne klager).",
 )
 @click.pass_context
 def handleplan_command(
@@ -403,17 +298,9 @@ def handleplan_command(
 
     ctx.obj["all_problems"] = True
     plan = handleplan.read_action_plan(path)
-    data = _load_data(data_path)
-    volumes = _load_volumes(volumes_path, data_path)
+    data = inputs.data_or_demo(data_path)
+    volumes = inputs.volumes_or_demo(volumes_path, data_path)
     click.echo(planview.plan_text(plan, data, volumes, report_date()))
-
-
-def _load_data(path: Path | None) -> Dataset:
-    return inputs.data_or_demo(path)
-
-
-def _load_volumes(path: Path | None, data_path: Path | None) -> Volumes | None:
-    return inputs.volumes_or_demo(path, data_path)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ kommuner, distribution of outcomes, region and peer group, provisions, case coun
 the spread of rates across kommuner.
 
 Every function is pure on a `Dataset` and returns ordinary DataFrames with canonical
-columns, or a small frozen dataclass whose `text` is a Danish sentence for the report.
+columns, or a small frozen dataclass of numbers; `omglib.present.sentences` words them.
 Counts are summed and rates computed by `outcomes.add_rates` (totals over groups are
 sums of counts, never averages of rates); national figures come from
 `figures.national_by_year`, so they exist only on a sound basis.
@@ -20,33 +20,15 @@ import pandas as pd
 
 from omglib import figures, registry, stats
 from omglib.dataset import Dataset, select_area
-from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, add_rates, sum_counts
-from omglib.present import danish
-
-OUTCOME_LABELS: Final[dict[str, str]] = {
-    "stadfaestet": "Stadfæstet",
-    "hjemvist": "Hjemvist",
-    "aendret_ophaevet": "Ændret/ophævet",
-    "afvist": "Afvist",
-}
-"""Count columns shown in `outcome_distribution`, in display order, with their labels."""
+from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, OUTCOME_LABELS, add_rates, sum_counts
 
 NATIONAL_NAME: Final = "Hele landet"
 
 PEER_GROUP_SIZE: Final = 10
 """Number of kommuner in the peer group ("sammenlignelige kommuner") by default."""
 
-PEER_GROUP_EXPLANATION: Final = (
-    f"Sammenlignelige kommuner er de {PEER_GROUP_SIZE} kommuner, hvis indbyggertal ligger "
-    "nærmest kommunens eget, målt på forholdet mellem indbyggertallene (20.000 og 40.000 "
-    "ligger lige så langt fra hinanden som 50.000 og 100.000). Kommuner af samme størrelse "
-    "har typisk et lignende antal sager og en lignende organisering; kommunens region vises "
-    "for sig."
-)
-"""How the peer group is chosen, for the report (see `peer_group`)."""
-
 MIN_KOMMUNER_FOR_QUARTILES: Final = 4
-"""`distribution_summary` gives quartiles only over at least this many kommuner: with
+"""`rate_spread` gives quartiles only over at least this many kommuner: with
 fewer, the quartiles say nothing the kommuner's own rates do not."""
 
 
@@ -65,21 +47,6 @@ class Rank:
     of: int
     tied: bool
     unranked: int
-
-    @property
-    def text(self) -> str:
-        """The rank as a Danish sentence for the report."""
-        scale = "(1 = lavest omgørelsesprocent)"
-        if self.position is None:
-            return (
-                "Kommunen har ingen realitetsbehandlede sager og er ikke rangeret; "
-                f"{_kommuner(self.of)} med sager er rangeret {scale}."
-            )
-        prefix = "Delt nr." if self.tied else "Nr."
-        text = f"{prefix} {danish.format_int(self.position)} af {_kommuner(self.of)} {scale}"
-        if self.unranked:
-            text += f"; {_kommuner(self.unranked)} uden sager er ikke rangeret"
-        return text + "."
 
 
 def rank(data: Dataset, kommune: int | str, area: str, year: int) -> Rank:
@@ -105,23 +72,30 @@ def rate_distribution(data: Dataset, area: str, year: int) -> pd.DataFrame:
     return _ranked(figures.kommune_table(data, area, year))
 
 
-def distribution_summary(data: Dataset, area: str, year: int) -> str:
-    """The spread of the kommuner's omgørelsesprocenter as a Danish sentence: lower
-    quartile, upper quartile and median over the kommuner with at least
-    `stats.DEFAULT_MIN_CASES` cases (rates on fewer would dominate the spread by chance).
-    Quartiles interpolate linearly between kommuner (pandas' default)."""
+@dataclass(frozen=True)
+class RateSpread:
+    """The spread of the kommuner's omgørelsesprocenter over the `kommuner` with at least
+    `min_cases` cases: quartiles and median, None when fewer than
+    `MIN_KOMMUNER_FOR_QUARTILES` kommuner have that many."""
+
+    kommuner: int
+    min_cases: int
+    lower_quartile: float | None
+    median: float | None
+    upper_quartile: float | None
+
+
+def rate_spread(data: Dataset, area: str, year: int) -> RateSpread:
+    """Lower quartile, median and upper quartile of the kommuner's omgørelsesprocenter,
+    over the kommuner with at least `stats.DEFAULT_MIN_CASES` cases (rates on fewer would
+    dominate the spread by chance). Quartiles interpolate linearly between kommuner
+    (pandas' default)."""
     table = rate_distribution(data, area, year)
     rates = table.loc[~table["faa_sager"], "omgoerelsesprocent"]
-    minimum = danish.format_int(stats.DEFAULT_MIN_CASES)
     if len(rates) < MIN_KOMMUNER_FOR_QUARTILES:
-        who = "Ingen kommuner" if rates.empty else f"Kun {_kommuner(len(rates))}"
-        return f"{who} har mindst {minimum} sager, for få til at beskrive spredningen mellem kommunerne."
+        return RateSpread(len(rates), stats.DEFAULT_MIN_CASES, None, None, None)
     lower, median, upper = (float(q) for q in rates.quantile([0.25, 0.5, 0.75]))
-    return (
-        f"Halvdelen af de {_kommuner(len(rates))} med mindst {minimum} sager har en "
-        f"omgørelsesprocent mellem {danish.format_pct(lower)} og {danish.format_pct(upper)} "
-        f"(median {danish.format_pct(median)})."
-    )
+    return RateSpread(len(rates), stats.DEFAULT_MIN_CASES, lower, median, upper)
 
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
@@ -130,11 +104,6 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
     positions = with_cases["omgoerelsesprocent"].rank(method="min").astype("int64")
     ranked = with_cases.assign(rang=positions).sort_values(["rang", "kommunekode"])
     return ranked.reset_index(drop=True)
-
-
-def _kommuner(n: int) -> str:
-    """ "1 kommune", "95 kommuner"."""
-    return f"{danish.format_int(n)} {'kommune' if n == 1 else 'kommuner'}"
 
 
 # --- outcomes, region and peers ---------------------------------------------------------
@@ -304,19 +273,6 @@ class CaseCountChange:
         if not self.previous_year:
             return None
         return (self.this_year - self.previous_year) / self.previous_year
-
-    @property
-    def text(self) -> str:
-        """The change as a Danish sentence, e.g. "34 realitetsbehandlede sager i 2024 mod
-        28 i 2023 (+21 %)."."""
-        noun = "realitetsbehandlet sag" if self.this_year == 1 else "realitetsbehandlede sager"
-        now = f"{danish.format_int(self.this_year)} {noun} i {self.year}"
-        if self.previous_year is None:
-            return f"{now}; {self.year - 1} findes ikke i datafilen."
-        before = f"{now} mod {danish.format_int(self.previous_year)} i {self.year - 1}"
-        if self.change is None:
-            return f"{before}."
-        return f"{before} ({danish.format_change_pct(self.previous_year, self.this_year)})."
 
 
 def case_count_change(data: Dataset, kommune: int | str, area: str, year: int) -> CaseCountChange:

@@ -12,13 +12,24 @@ A Dataset holds ordinary DataFrames with documented canonical columns (no hidden
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from omglib import registry
 from omglib.errors import OmgError
+from omglib.names import fold
 from omglib.outcomes import sum_counts
+
+#: The word that marks a file as synthetic in its title line (or a plan's opening
+#: comment); every reader recognises synthetic data by it (`is_marked_synthetic`).
+SYNTHETIC_MARK = "syntetisk"
+
+
+def is_marked_synthetic(lines: Iterable[str]) -> bool:
+    """Whether any of a file's title lines (or opening comments) says it is synthetic."""
+    return any(SYNTHETIC_MARK in fold(line) for line in lines)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,15 @@ class Dataset:
 
     def areas(self) -> list[str]:
         return sorted(self.counts["omraade"].unique())
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """The kommune's own totals: `aar`, `kommunekode`, `omraade`, `afgoerelser_i_alt`
+    (all first-instance decisions) and, when given, `klager_modtaget`."""
+
+    frame: pd.DataFrame
+    provenance: Provenance
 
 
 def select_area(

@@ -37,30 +37,19 @@ How the numbers are made:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from omglib import registry
-from omglib.names import fold
+from omglib import outcomes, registry
+from omglib.io import casedetails, schema
 from omglib.output import write_text_atomic
 
 SEED = 20250601
 YEARS = tuple(range(2017, 2025))
 TITLE = "Syntetiske demodata fra omglib (seed {seed}) – ikke virkelige tal fra Ankestyrelsen"
-#: The word that marks a file as synthetic in its title line (or a plan's opening
-#: comment); every reader recognises synthetic data by it (`is_marked_synthetic`).
-SYNTHETIC_MARK = "syntetisk"
-
-
-def is_marked_synthetic(lines: Iterable[str]) -> bool:
-    """Whether any of a file's title lines (or opening comments) says it is synthetic."""
-    return any(SYNTHETIC_MARK in fold(line) for line in lines)
-
-
 CASE_KOMMUNER = (707, 250, 461)
 CASE_YEARS = (2022, 2023, 2024)
 
@@ -313,12 +302,14 @@ _OUTCOME_COLUMNS = {
     "stadfaestet": "stadfaestet",
     "afvist": "afvist",
 }
-_LOWER_PRECEDENCE = {
-    "aendret": ["hjemvist", "stadfaestet", "afvist"],
-    "hjemvist": ["stadfaestet", "afvist"],
-    "stadfaestet": ["afvist"],
-    "afvist": ["afvist"],
-}
+
+
+def _other_parts(outcome: str) -> list[str]:
+    """Outcomes drawn for a case's further partial decisions: those less far-reaching
+    than its own among the count columns' outcomes, or its own for an afvist case (a case
+    with any part decided on its merits is not afvist)."""
+    drawn = set(_OUTCOME_COLUMNS.values())
+    return [o for o in outcomes.less_far_reaching(outcome) if o in drawn] or [outcome]
 
 
 def _partial_decisions(provisions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -334,7 +325,7 @@ def _partial_decisions(provisions: pd.DataFrame, rng: np.random.Generator) -> pd
                 number += 1
                 case_id = f"D{year}-{code:03d}-{number:05d}"
                 date = dt.date(year, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365)))
-                parts = [outcome, *rng.choice(_LOWER_PRECEDENCE[outcome], rng.integers(0, 3))]
+                parts = [outcome, *rng.choice(_other_parts(outcome), rng.integers(0, 3))]
                 rows += [(case_id, code, date.isoformat(), provision, part) for part in parts]
     frame = pd.DataFrame(
         rows, columns=["sag_id", "kommunekode", "afgoerelsesdato", "paragraf", "udfald"]
@@ -392,19 +383,9 @@ def _learning_details(partial: pd.DataFrame, rng: np.random.Generator) -> pd.Dat
     """Details of the learning loop on each case's first row: reasons and a learning
     point for overturned cases, partial remand and follow-up for remands, a family key
     for every case (some families have several cases)."""
-    outcome = partial.groupby("sag_id", sort=False)["udfald"].transform(
-        lambda parts: min(parts, key=list(_LOWER_PRECEDENCE).index)
-    )
+    outcome = partial.groupby("sag_id", sort=False)["udfald"].transform(outcomes.most_far_reaching)
     first = ~partial["sag_id"].duplicated()
-    columns = [
-        "aarsag",
-        "kun_delvis",
-        "familie",
-        "opfoelgning",
-        "opfoelgningsdato",
-        "laeringspunkt",
-    ]
-    details = pd.DataFrame("", index=partial.index, columns=columns)
+    details = pd.DataFrame("", index=partial.index, columns=list(casedetails.DETAIL_COLUMNS))
     reasons, weights = list(_REASONS), np.array([w for w, _ in _REASONS.values()])
     follow_ups = list(_FOLLOW_UPS)
     families: dict[int, int] = {}
@@ -440,41 +421,12 @@ def _learning_details(partial: pd.DataFrame, rng: np.random.Generator) -> pd.Dat
 
 # --- files ----------------------------------------------------------------------------
 
-_DANISH_HEADERS = {
-    "aar": "År",
-    "kommunekode": "Kommunekode",
-    "kommune": "Kommune",
-    "omraade": "Område",
-    "paragraf": "Paragraf",
-    "stadfaestet": "Stadfæstelse",
-    "hjemvist": "Hjemvisning",
-    "aendret_ophaevet": "Ændring/ophævelse",
-    "afvist": "Afvisning/henvisning",
-    "i_alt": "Antal sager i alt",
-    "afgoerelser_i_alt": "Afgørelser i alt",
-    "klager_modtaget": "Klager modtaget",
-    "sag_id": "Sags-id",
-    "afgoerelsesdato": "Afgørelsesdato",
-    "udfald": "Udfald",
-    "aarsag": "Årsag",
-    "kun_delvis": "Kun del af afgørelsen",
-    "familie": "Familie",
-    "opfoelgning": "Opfølgning",
-    "opfoelgningsdato": "Opfølgningsdato",
-    "laeringspunkt": "Læringspunkt",
-}
-_OUTCOME_NAMES = {
-    "aendret": "Ændring",
-    "ophaevet": "Ophævelse",
-    "hjemvist": "Hjemvisning",
-    "stadfaestet": "Stadfæstelse",
-    "afvist": "Afvisning",
-}
 FILES = {"afgoerelser": "afgoerelser.csv", "volumener": "volumener.csv", "sager": "sager.csv"}
 
 
 def to_user_format(name: str, table: pd.DataFrame) -> pd.DataFrame:
-    """A demo table as a kommune would export it: Danish headers and names."""
+    """A demo table as a kommune would export it: Ankestyrelsen's headers and outcome
+    names (the first spellings in `data/aliaser.yaml`), Danish kommune and area names."""
     table = table.copy()
     if "kommunekode" in table.columns and name != "sager":
         names = dict(
@@ -486,12 +438,12 @@ def to_user_format(name: str, table: pd.DataFrame) -> pd.DataFrame:
             lambda a: registry.areas()[a].short_name.capitalize()
         )
     if "udfald" in table.columns:
-        table["udfald"] = table["udfald"].map(_OUTCOME_NAMES)
+        table["udfald"] = table["udfald"].map(schema.outcome_title)
     if name == "afgoerelser":
         table["i_alt"] = table[["stadfaestet", "hjemvist", "aendret_ophaevet", "afvist"]].sum(
             axis=1
         )
-    return table.rename(columns=_DANISH_HEADERS)
+    return table.rename(columns=schema.column_title)
 
 
 def write(directory: str | Path, seed: int = SEED) -> list[Path]:

@@ -1,6 +1,9 @@
 """Key figures for one kommune, area and year: the numbers a report's headline, the
 `omg rates` command and a briefing are built from.
 
+Numbers and verdicts only: the Danish sentences made from them are
+`omglib.present.sentences`.
+
 The national comparison is only made on a sound basis: a "Hele landet" row in the data,
 or the sum of all 98 kommuner. A file holding only some kommuner gets no "landsniveau";
 the figures say why instead.
@@ -9,18 +12,14 @@ the figures say why instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from omglib import registry, stats
-from omglib.dataset import Dataset, select_area
+from omglib.dataset import Dataset, Volumes, select_area
 from omglib.errors import OmgError
-from omglib.io.readers import Volumes
 from omglib.outcomes import add_rates
-from omglib.present import danish
-from omglib.present.display import Markdown
 
 BASIS_NATIONAL_ROW = "rækken 'Hele landet' i datafilen"
 BASIS_ALL_KOMMUNER = "summen af alle 98 kommuner i datafilen"
@@ -79,66 +78,6 @@ class KeyFigures:
     @property
     def few_cases(self) -> bool:
         return bool(stats.few_cases(np.array([self.current["realitetsbehandlede"]]))[0])
-
-    def volume_lines(self) -> list[str]:
-        """The kommune's own totals as sentences: decisions, share appealed, share of all
-        decisions overturned, complaints received (empty without volumes)."""
-        volumes = self.volumes
-        if volumes is None:
-            return []
-        lines = [
-            f"Kommunens afgørelser i alt: {danish.format_int(volumes['afgoerelser_i_alt'])}",
-            f"Andel påklaget til Ankestyrelsen: {danish.format_pct(volumes['andel_paaklaget'])} "
-            f"({danish.format_int(volumes['sager_i_ankestyrelsen'])} sager)",
-            "Andel af alle afgørelser der blev omgjort: "
-            f"{danish.format_pct(volumes['andel_omgjort_af_alle'], decimals=2)}",
-        ]
-        if "klager_modtaget" in volumes.index:
-            lines.append(
-                f"Klager modtaget i kommunen: {danish.format_int(volumes['klager_modtaget'])}"
-            )
-        return lines
-
-    def headline(self) -> Markdown:
-        """The report's first sentence as Markdown, with counts and interval (the
-        synthetic-data notice is the title's job: `narrative.title`)."""
-        row = self.current
-        lines = [
-            f"**Omgørelsesprocent {danish.format_pct(row['omgoerelsesprocent'])}** "
-            f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))} "
-            f"omgjort; 95 %-interval {interval_text(row)}) – {self.kommune}, "
-            f"{registry.area_name(self.area).lower()} {self.year}."
-        ]
-        if self.national is not None:
-            lines.append(
-                f"Landsniveau {danish.format_pct(self.national['omgoerelsesprocent'])}: "
-                f"{self.comparison.verdict}."
-            )
-        else:
-            lines.append(self.national_note)
-        if self.few_cases:
-            lines.append(f"Bemærk: tallet hviler på under {stats.DEFAULT_MIN_CASES} sager.")
-        return Markdown("  \n".join(lines))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values for JSON output."""
-        return {
-            "kommunekode": self.kommunekode,
-            "kommune": self.kommune,
-            "omraade": self.area,
-            "aar": self.year,
-            "tal": _plain(self.current),
-            "landstal": None if self.national is None else _plain(self.national),
-            "landstal_grundlag": self.national_note,
-            "sammenligning_med_landsniveau": _result(self.comparison),
-            "udvikling": [_plain(row) for _, row in self.trend.astype(object).iterrows()],
-            "udviklingstest": _result(self.trend_test),
-            "aendring_fra_aaret_foer": None if self.change is None else _result(self.change),
-            "volumen": None if self.volumes is None else _plain(self.volumes),
-            "faa_sager": self.few_cases,
-            "syntetiske_data": self.synthetic,
-            "kilde": self.source,
-        }
 
 
 def key_figures(
@@ -225,7 +164,7 @@ def compare_to_national(
 ) -> stats.SignificanceResult:
     """The exact test against the national rate, or "kan ikke sammenlignes" without one."""
     if national_rate is None or np.isnan(national_rate):
-        return stats.SignificanceResult(float("nan"), "none", danish.VERDICTS["no_reference"])
+        return stats.SignificanceResult(float("nan"), "none", stats.Verdict.NO_REFERENCE)
     return stats.compare_to_reference(omgjort, realitetsbehandlede, national_rate)
 
 
@@ -269,27 +208,10 @@ def _volume_shares(
     return share
 
 
-def interval_text(row: pd.Series) -> str:
-    """The 95 % interval of a row's omgørelsesprocent as report text."""
-    return danish.format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])
-
-
-def _plain(row: pd.Series) -> dict[str, Any]:
-    return {
-        str(k): (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
-        for k, v in row.items()
-    }
-
-
-def _result(result: stats.SignificanceResult) -> dict[str, Any]:
-    p = None if np.isnan(result.p_value) else float(result.p_value)
-    return {"p_vaerdi": p, "retning": result.direction, "vurdering": result.verdict}
-
-
 def kommune_table(data: Dataset, area: str, year: int) -> pd.DataFrame:
     """Every kommune in the data for the year, for one area: counts (zero where the file
     has no rows for the kommune in this area), rates with interval, the national rate and
-    each kommune's verdict against it, and the few-cases flag."""
+    each kommune's verdict against it (`stats.Verdict`), and the few-cases flag."""
     area = registry.resolve_area(area)
     check_available(data, area, year)
     in_file = data.counts.loc[data.counts["aar"] == year, ["kommunekode"]].drop_duplicates()
@@ -308,7 +230,7 @@ def kommune_table(data: Dataset, area: str, year: int) -> pd.DataFrame:
         for k, n in zip(table["omgjort"], table["realitetsbehandlede"], strict=True)
     ]
     table["p_vaerdi"] = [r.p_value for r in results]
-    table["vurdering"] = [r.verdict for r in results]
+    table["vurdering"] = pd.Series([r.verdict for r in results], index=table.index, dtype=object)
     table["faa_sager"] = stats.few_cases(table["realitetsbehandlede"].to_numpy())
     table.insert(2, "omraade", area)
     table.insert(3, "aar", year)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from omglib import demodata
-from omglib.dataset import Dataset
-from omglib.io.readers import CaseTable, Volumes, read_cases, read_data, read_volumes
+from omglib.dataset import Dataset, Volumes
+from omglib.io.readers import CaseTable, read_cases, read_data, read_volumes
 
 FileName = str | Path | None
 

@@ -10,7 +10,7 @@ averages of rates. Everything here is vectorised over DataFrames.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,22 +21,33 @@ from omglib import stats
 OUTCOMES: tuple[str, ...] = ("aendret", "ophaevet", "hjemvist", "stadfaestet", "afvist")
 #: Outcomes that count as omgjort (changed, annulled or remanded).
 OVERTURNED: tuple[str, ...] = ("aendret", "ophaevet", "hjemvist")
-#: Outcomes decided on their merits: the denominator of every rate.
-ON_MERITS: tuple[str, ...] = ("aendret", "ophaevet", "hjemvist", "stadfaestet")
 
 #: Count columns of the aggregated table. `aendret` and `ophaevet` are optional detail of
 #: `aendret_ophaevet`; `afvist` is optional.
 COUNT_COLUMNS: tuple[str, ...] = ("stadfaestet", "hjemvist", "aendret_ophaevet", "afvist")
 DETAIL_COLUMNS: tuple[str, ...] = ("aendret", "ophaevet")
 
-RATE_COLUMNS: tuple[str, ...] = (
-    "omgoerelsesprocent",
-    "hjemvisningsprocent",
-    "aendrings_ophaevelsesprocent",
-    "stadfaestelsesprocent",
-)
+#: Count columns as reports name them, in display order. (Files use Ankestyrelsen's own
+#: headers, "Stadfæstelse", "Hjemvisning", ...: the first spelling of each column in
+#: `data/aliaser.yaml`.)
+OUTCOME_LABELS: dict[str, str] = {
+    "stadfaestet": "Stadfæstet",
+    "hjemvist": "Hjemvist",
+    "aendret_ophaevet": "Ændret/ophævet",
+    "afvist": "Afvist",
+}
 
 _OUTCOME_TYPE = pd.CategoricalDtype(list(OUTCOMES), ordered=True)
+
+
+def most_far_reaching(outcomes: Iterable[str]) -> str:
+    """The outcome that decides a case made of these partial decisions' outcomes."""
+    return min(outcomes, key=OUTCOMES.index)
+
+
+def less_far_reaching(outcome: str) -> tuple[str, ...]:
+    """The outcomes a case decided by `outcome` may also hold among its partial decisions."""
+    return OUTCOMES[OUTCOMES.index(outcome) + 1 :]
 
 
 def collapse(partial_decisions: pd.DataFrame, by: Sequence[str] = ("sag_id",)) -> pd.DataFrame:
@@ -97,6 +108,15 @@ def sum_counts(counts: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     if not by:
         return counts[present].sum().to_frame().T.astype("int64")
     return counts.groupby(list(by), sort=True, observed=True)[present].sum().reset_index()
+
+
+def rate_with_interval(
+    successes: int, trials: int, level: float = 0.95
+) -> tuple[float, tuple[float, float]]:
+    """One rate (successes / trials) and its Wilson interval, as `add_rates` computes
+    them for whole tables; the caller handles trials == 0 (there is no rate)."""
+    lower, upper = stats.wilson_interval(successes, trials, level=level)
+    return successes / trials, (float(lower), float(upper))
 
 
 def add_rates(counts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 
 A kommune's omgørelsesprocent on an area is often computed from a handful of cases
 (4 cases give 75 %), so every rate needs an interval and every comparison a test.
-All tests here are exact where the numbers are small; verdicts are Danish phrases
-from :data:`omglib.present.danish.VERDICTS`.
+All tests here are exact where the numbers are small; a test's verdict is a value
+(:class:`Verdict`), worded in Danish by :func:`omglib.present.danish.verdict_text`.
 
 Why ``DEFAULT_MIN_CASES = 10``: at n = 10 and an observed rate of 50 %, the 95 % Wilson
 interval runs from 23.7 % to 76.3 % (half-width 26.3 percentage points, against 20.1 at
@@ -20,6 +20,7 @@ significant with p = 0, a count equal to it gives p = 1.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Final, Literal
 
 import numpy as np
@@ -28,8 +29,6 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import proportion_confint
-
-from omglib.present.danish import VERDICTS
 
 DEFAULT_MIN_CASES: int = 10
 """Rates on fewer cases than this are flagged as resting on few cases (see module doc)."""
@@ -40,17 +39,38 @@ EXACT_TREND_MAX_RARER: Final = 100
 Direction = Literal["higher", "lower", "none"]
 
 
+class Verdict(Enum):
+    """What a significance test concluded, or why it could not conclude."""
+
+    ABOVE_REFERENCE = "above_reference"
+    BELOW_REFERENCE = "below_reference"
+    SAME_AS_REFERENCE = "same_as_reference"
+    NO_CASES = "no_cases"
+    NO_REFERENCE = "no_reference"
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    NO_CHANGE = "no_change"
+    NO_CASES_IN_PERIOD = "no_cases_in_period"
+    RISING_TREND = "rising_trend"
+    FALLING_TREND = "falling_trend"
+    NO_TREND = "no_trend"
+    TOO_FEW_YEARS = "too_few_years"
+
+
 @dataclass(frozen=True)
 class SignificanceResult:
-    """Outcome of a significance test, ready for a report.
+    """Outcome of a significance test, as values.
 
     ``direction`` is "higher"/"lower" only when the difference is significant, else "none";
     ``p_value`` is NaN when the data do not allow a test, and ``verdict`` then says why.
+    ``reference`` names what a rate was compared with when the caller named it (e.g.
+    "regionen"); None means the national level.
     """
 
     p_value: float
     direction: Direction
-    verdict: str
+    verdict: Verdict
+    reference: str | None = None
 
 
 def _counts(values: ArrayLike, name: str) -> NDArray[np.int64]:
@@ -82,14 +102,20 @@ def _check_open_unit(value: float, name: str) -> None:
 
 
 def _decide(
-    p_value: float, excess: float, alpha: float, higher: str, lower: str, none: str
+    p_value: float,
+    excess: float,
+    alpha: float,
+    verdicts: tuple[Verdict, Verdict, Verdict],
+    reference: str | None = None,
 ) -> SignificanceResult:
-    """Turn a p-value and the sign of observed minus expected into a result."""
+    """Turn a p-value and the sign of observed minus expected into a result;
+    ``verdicts`` are those for higher, lower and no significant difference."""
+    higher, lower, none = verdicts
     if p_value >= alpha:
-        return SignificanceResult(p_value, "none", none)
+        return SignificanceResult(p_value, "none", none, reference)
     if excess > 0:
-        return SignificanceResult(p_value, "higher", higher)
-    return SignificanceResult(p_value, "lower", lower)
+        return SignificanceResult(p_value, "higher", higher, reference)
+    return SignificanceResult(p_value, "lower", lower, reference)
 
 
 def wilson_interval(
@@ -121,7 +147,7 @@ def compare_to_reference(
     successes: int,
     trials: int,
     reference_rate: float,
-    reference_label: str = "landsniveau",
+    reference_label: str | None = None,
     alpha: float = 0.05,
 ) -> SignificanceResult:
     """Exact binomial test of a kommune's rate against a reference rate (e.g. national).
@@ -131,13 +157,14 @@ def compare_to_reference(
     scipy's default two-sided p-value because it agrees exactly with
     :func:`funnel_limits`: a kommune lies outside the funnel at level 1 - alpha if and only
     if this test is significant at alpha, so a figure and its text never disagree.
-    ``reference_label`` is put into the verdict ("signifikant over regionen").
+    ``reference_label`` names the reference in the result (e.g. "regionen"); None means
+    the national level.
     """
     k, n = _successes_and_trials(successes, trials)
     _check_probability(reference_rate, "reference_rate")
     _check_open_unit(alpha, "alpha")
     if n == 0:
-        return SignificanceResult(float("nan"), "none", VERDICTS["no_cases"])
+        return SignificanceResult(float("nan"), "none", Verdict.NO_CASES, reference_label)
     below = stats.binomtest(int(k), int(n), reference_rate, alternative="less").pvalue
     above = stats.binomtest(int(k), int(n), reference_rate, alternative="greater").pvalue
     p_value = min(1.0, 2 * float(min(below, above)))
@@ -145,9 +172,8 @@ def compare_to_reference(
         p_value,
         float(k - n * reference_rate),
         alpha,
-        VERDICTS["above_reference"].format(reference=reference_label),
-        VERDICTS["below_reference"].format(reference=reference_label),
-        VERDICTS["same_as_reference"].format(reference=reference_label),
+        (Verdict.ABOVE_REFERENCE, Verdict.BELOW_REFERENCE, Verdict.SAME_AS_REFERENCE),
+        reference_label,
     )
 
 
@@ -166,16 +192,14 @@ def compare_periods(
     k, n = _successes_and_trials([successes_before, successes_after], [trials_before, trials_after])
     _check_open_unit(alpha, "alpha")
     if np.any(n == 0):
-        return SignificanceResult(float("nan"), "none", VERDICTS["no_cases_in_period"])
+        return SignificanceResult(float("nan"), "none", Verdict.NO_CASES_IN_PERIOD)
     table = np.column_stack([k, n - k])
     p_value = float(stats.fisher_exact(table).pvalue)
     return _decide(
         p_value,
         k[1] / n[1] - k[0] / n[0],
         alpha,
-        VERDICTS["increase"],
-        VERDICTS["decrease"],
-        VERDICTS["no_change"],
+        (Verdict.INCREASE, Verdict.DECREASE, Verdict.NO_CHANGE),
     )
 
 
@@ -238,7 +262,7 @@ def trend(
     _check_open_unit(alpha, "alpha")
     has_cases = n > 0
     if has_cases.sum() < 3:
-        return SignificanceResult(float("nan"), "none", VERDICTS["too_few_years"])
+        return SignificanceResult(float("nan"), "none", Verdict.TOO_FEW_YEARS)
     scores = _counts(year_array[has_cases] - year_array[has_cases].min(), "years")
     k, n = k[has_cases], n[has_cases]
     if min(k.sum(), (n - k).sum()) <= EXACT_TREND_MAX_RARER:
@@ -252,9 +276,7 @@ def trend(
         p_value,
         excess,
         alpha,
-        VERDICTS["rising_trend"],
-        VERDICTS["falling_trend"],
-        VERDICTS["no_trend"],
+        (Verdict.RISING_TREND, Verdict.FALLING_TREND, Verdict.NO_TREND),
     )
 
 

@@ -1,35 +1,42 @@
-"""Fixtures for the tests that open reports in a real browser (headless Chromium from
-Debian's `chromium` package, driven by Playwright, no browser download, no network).
+"""Fixtures shared by the test modules (their helpers are in tests/helpers/).
 
-They skip with a reason when Chromium or Playwright is missing; the README's test
-command installs both."""
+The demo data, a fixed SOURCE_DATE_EPOCH for reports whose bytes are compared, and the
+fixtures for the tests that open reports in a real browser (headless Chromium from
+Debian's `chromium` package, driven by Playwright, no browser download, no network).
+The browser fixtures skip with a reason when Chromium or Playwright is missing; the
+README's test command installs both."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from omglib import demodata, read_data
+from omglib.dataset import Dataset
 from omglib.reports.batch import LocalExecutor, run_batch
 from omglib.reports.parameters import build_request
+from tests.helpers.batch import EPOCH
+from tests.helpers.browser import OpenReport, Visit
+from tests.helpers.data import demo_reader, read_demo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@dataclass
-class Visit:
-    """What the browser saw on one page."""
-
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    """The packaged demo counts, read once per test module."""
+    return read_demo()
 
 
-OpenReport = Callable[[Path], tuple[Any, Visit]]
+@pytest.fixture(scope="module")
+def reproducible_date() -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set for the whole test module (`pytest.mark.usefixtures`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -37,17 +44,13 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A kommune report, the Danmarkskort page, a briefing pack and a follow-up report,
     made by the batch on the demo data."""
     out = tmp_path_factory.mktemp("browser")
-
-    def reader(path: Path | None):  # type: ignore[no-untyped-def]
-        return read_data(path or demodata.packaged_file("afgoerelser"))
-
     for options in (
         {"kommune": "Norddjurs", "area": "boernehandicap", "year": 2024},
         {"notebook": "danmarkskort", "area": "boernehandicap", "year": 2024},
         {"notebook": "udvalgsbriefing", "kommune": "Norddjurs", "area": "all", "year": 2024},
         {"notebook": "opfoelgning", "kommune": "Norddjurs", "area": "boernehandicap", "year": 2024},
     ):
-        summary = run_batch(build_request(options, "test", reader), out, LocalExecutor(1))
+        summary = run_batch(build_request(options, "test", demo_reader), out, LocalExecutor(1))
         assert not summary.failed, summary.lines()
     return {
         "kommunerapport": out / "2024/boernehandicap/707-norddjurs.html",

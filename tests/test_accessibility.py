@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OpenReport
 
 from omglib.present.contrast import (
     GRAPHICS_MINIMUM,
@@ -24,6 +23,7 @@ from omglib.present.contrast import (
     blend,
     contrast_ratio,
 )
+from tests.helpers.browser import OpenReport
 
 KINDS = ["kommunerapport", "danmarkskort", "udvalgsbriefing", "opfoelgning"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -130,7 +130,8 @@ def poor_chart_texts(page: Any) -> list[tuple[str, float]]:
         background: RGB | str = WHITE
         for colour, opacity in text["beneath"]:
             background = seen(colour, opacity, background) or background
-        ink = seen(*text["colour"], background=background)
+        colour, opacity = text["colour"]
+        ink = seen(colour, opacity, background)
         ratio = 1.0 if ink is None else contrast_ratio(ink, background)
         if ratio < TEXT_MINIMUM:
             poor.append((text["text"], round(ratio, 2)))

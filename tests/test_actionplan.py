@@ -15,19 +15,24 @@ from click.testing import CliRunner
 
 from omglib import demodata, read_data, read_volumes
 from omglib.cli import main
-from omglib.dataset import Dataset, Provenance
+from omglib.dataset import Dataset, Provenance, Volumes
 from omglib.errors import DataError
-from omglib.io.readers import Volumes
 from omglib.learning import handleplan, plantargets
-from omglib.learning.handleplan import Target, is_overdue, parse_threshold, read_action_plan
+from omglib.learning.handleplan import (
+    Direction,
+    Target,
+    is_overdue,
+    parse_threshold,
+    read_action_plan,
+)
 from omglib.learning.plantargets import MeasureContext, Measurement, assess, register_figure
 from omglib.learning.planview import before_after, plan_table, targets_table
 from omglib.present.contrast import TEXT_MINIMUM, contrast_ratio
 from omglib.reports.render import stylesheet
+from tests.helpers.data import counts_dataset
 
 NORDDJURS = 707
 BH = "boernehandicap"
-COLUMNS = ["aar", "kommunekode", "omraade", "stadfaestet", "hjemvist", "aendret_ophaevet", "afvist"]
 
 VALID = """\
 kommune: Norddjurs
@@ -69,19 +74,13 @@ def problems(tmp_path: Path, text: str) -> list[str]:
     return str(caught.value).splitlines()
 
 
-def dataset(rows: list[tuple[int, int, str, int, int, int, int]]) -> Dataset:
-    counts = pd.DataFrame(rows, columns=COLUMNS)
-    empty = counts.iloc[0:0].drop(columns="kommunekode")
-    return Dataset(counts, empty, Provenance("tal.csv", "ab" * 32))
-
-
 def volumes(rows: list[tuple[int, int, str, int, int]]) -> Volumes:
     columns = ["aar", "kommunekode", "omraade", "afgoerelser_i_alt", "klager_modtaget"]
     return Volumes(pd.DataFrame(rows, columns=columns), Provenance("vol.csv", "cd" * 32))
 
 
-def target(figure: str, year: int, direction: str, threshold: float) -> Target:
-    return Target(figure, BH, year, direction, threshold, line=1)  # type: ignore[arg-type]
+def target(figure: str, year: int, direction: Direction, threshold: float) -> Target:
+    return Target(figure, BH, year, direction, threshold, line=1)
 
 
 def measure(target: Target, data: Dataset, vols: Volumes | None = None) -> Measurement:
@@ -234,7 +233,8 @@ def test_every_problem_is_collected_in_one_error_in_line_order(tmp_path: Path) -
         .replace("  - emne: Partshøring\n", "  - emne: Partshøring\n    farve: rød\n")
     )
     found = problems(tmp_path, text)
-    assert [re.match(r"handleplan\.yaml, linje (\d+)", line)[1] for line in found] == [  # type: ignore[index]
+    numbers = [re.match(r"handleplan\.yaml, linje (\d+)", line) for line in found]
+    assert [number and number[1] for number in numbers] == [
         "13",
         "15",
         "19",
@@ -287,7 +287,7 @@ def test_demo_plan_validates_and_flags_its_overdue_action() -> None:
 
 
 def test_rate_whose_whole_interval_is_under_the_threshold_is_reached() -> None:
-    data = dataset([(2024, NORDDJURS, BH, 30, 0, 0, 2)])  # 0 of 30: interval 0 %–11,4 %
+    data = counts_dataset([(2024, NORDDJURS, BH, 30, 0, 0, 2)])  # 0 of 30: interval 0 %–11,4 %
     goal = target("omgoerelsesprocent", 2024, "under", 0.4)
     measurement = measure(goal, data)
     assert measurement.counts == "0 af 30 sager" and measurement.interval is not None
@@ -297,7 +297,7 @@ def test_rate_whose_whole_interval_is_under_the_threshold_is_reached() -> None:
 
 
 def test_rate_whose_whole_interval_is_on_the_wrong_side_is_not_reached() -> None:
-    data = dataset([(2024, NORDDJURS, BH, 5, 20, 5, 0)])  # 25 of 30: 66,4 %–92,7 %
+    data = counts_dataset([(2024, NORDDJURS, BH, 5, 20, 5, 0)])  # 25 of 30: 66,4 %–92,7 %
     verdict = assess(goal := target("omgoerelsesprocent", 2024, "under", 0.4), measure(goal, data))
     assert verdict.outcome == "not_reached" and verdict.label == "ikke nået"
     assert verdict.reason == "Hele 95 %-intervallet (66,4 %–92,7 %) ligger over 40 %."
@@ -306,7 +306,7 @@ def test_rate_whose_whole_interval_is_on_the_wrong_side_is_not_reached() -> None
 
 
 def test_rate_whose_interval_crosses_the_threshold_cannot_be_decided() -> None:
-    data = dataset([(2024, NORDDJURS, BH, 3, 2, 0, 0)])  # 2 of 5: 11,8 %–76,9 %
+    data = counts_dataset([(2024, NORDDJURS, BH, 3, 2, 0, 0)])  # 2 of 5: 11,8 %–76,9 %
     verdict = assess(goal := target("omgoerelsesprocent", 2024, "under", 0.4), measure(goal, data))
     assert verdict.outcome == "undecided" and verdict.label == "kan ikke afgøres endnu"
     assert "40,0 % (2 af 5 sager)" in verdict.reason and "11,8 %–76,9 %" in verdict.reason
@@ -314,7 +314,7 @@ def test_rate_whose_interval_crosses_the_threshold_cannot_be_decided() -> None:
 
 
 def test_target_year_without_data_cannot_be_decided_yet() -> None:
-    data = dataset([(2024, NORDDJURS, BH, 30, 0, 0, 0)])
+    data = counts_dataset([(2024, NORDDJURS, BH, 30, 0, 0, 0)])
     goal = target("omgoerelsesprocent", 2025, "under", 0.4)
     measurement = measure(goal, data)
     assert measurement.value is None and plantargets.measured_text(measurement) == "–"
@@ -324,13 +324,13 @@ def test_target_year_without_data_cannot_be_decided_yet() -> None:
 
 
 def test_year_without_cases_for_the_kommune_has_no_rate() -> None:
-    data = dataset([(2024, 751, BH, 5, 5, 0, 0)])
+    data = counts_dataset([(2024, 751, BH, 5, 5, 0, 0)])
     verdict = assess(goal := target("hjemvisningsprocent", 2024, "under", 0.4), measure(goal, data))
     assert verdict.outcome == "undecided" and "Ingen realitetsbehandlede sager" in verdict.reason
 
 
 def test_the_three_rates_count_the_right_outcomes() -> None:
-    data = dataset([(2024, NORDDJURS, BH, 6, 3, 1, 4)])  # afviste are not in the denominator
+    data = counts_dataset([(2024, NORDDJURS, BH, 6, 3, 1, 4)])  # afviste are not in the denominator
     counts = {
         name: measure(target(name, 2024, "under", 0.5), data).counts
         for name in ("omgoerelsesprocent", "hjemvisningsprocent", "aendringsprocent")
@@ -343,7 +343,7 @@ def test_the_three_rates_count_the_right_outcomes() -> None:
 
 
 def test_counts_are_compared_exactly_and_need_the_year() -> None:
-    data = dataset([(2024, NORDDJURS, BH, 1, 1, 0, 0)])
+    data = counts_dataset([(2024, NORDDJURS, BH, 1, 1, 0, 0)])
     vols = volumes([(2024, NORDDJURS, BH, 500, 29), (2024, NORDDJURS, "voksenhandicap", 900, 40)])
     under_30 = target("klager_modtaget", 2024, "under", 30)
     measurement = measure(under_30, data, vols)
@@ -374,7 +374,9 @@ def test_a_registered_figure_can_be_named_in_a_plan(
         "under: 40 %", "under: 5"
     )
     plan = read_action_plan(write(tmp_path, text))
-    [result] = plantargets.evaluate_targets(plan, dataset([(2024, NORDDJURS, BH, 1, 1, 0, 0)]))
+    [result] = plantargets.evaluate_targets(
+        plan, counts_dataset([(2024, NORDDJURS, BH, 1, 1, 0, 0)])
+    )
     assert result.verdict.outcome == "reached" and result.measurement.counts == "3 hjemvisninger"
 
 
@@ -445,7 +447,7 @@ def test_demo_targets_on_demo_data_have_each_verdict() -> None:
 
 def test_before_after_compares_the_year_before_with_the_latest_year(tmp_path: Path) -> None:
     plan = read_action_plan(write(tmp_path, VALID))  # adopted 2024
-    data = dataset(
+    data = counts_dataset(
         [
             (2023, NORDDJURS, BH, 1, 4, 0, 0),
             (2024, NORDDJURS, BH, 9, 1, 0, 0),
@@ -458,7 +460,7 @@ def test_before_after_compares_the_year_before_with_the_latest_year(tmp_path: Pa
         "realitetsbehandlede sager) i 2025 – kan ikke vurderes (ingen realitetsbehandlede "
         "sager i et af årene)."
     )
-    data = dataset([(2023, NORDDJURS, BH, 1, 4, 0, 0), (2024, NORDDJURS, BH, 9, 1, 0, 0)])
+    data = counts_dataset([(2023, NORDDJURS, BH, 1, 4, 0, 0), (2024, NORDDJURS, BH, 9, 1, 0, 0)])
     sentence = before_after(plan, data)
     assert "80,0 % (4 af 5 sager) i 2023 og 10,0 % (1 af 10 sager) i 2024" in sentence
     assert "signifikant fald (Fishers eksakte test, p = 0,02)" in sentence
@@ -469,7 +471,7 @@ def test_before_after_compares_the_year_before_with_the_latest_year(tmp_path: Pa
 
 def test_before_after_says_when_the_year_before_is_missing(tmp_path: Path) -> None:
     plan = read_action_plan(write(tmp_path, VALID))
-    data = dataset([(2024, NORDDJURS, BH, 9, 1, 0, 0)])
+    data = counts_dataset([(2024, NORDDJURS, BH, 9, 1, 0, 0)])
     assert before_after(plan, data) == (
         "Før og efter handleplanen: Datafilen har ingen tal for 2023 (den har 2024–2024)."
     )
@@ -478,7 +480,7 @@ def test_before_after_says_when_the_year_before_is_missing(tmp_path: Path) -> No
 def test_plan_without_adoption_date_starts_with_its_first_action(tmp_path: Path) -> None:
     plan = read_action_plan(write(tmp_path, VALID.replace("vedtaget: 2024-03-12\n", "")))
     assert plan.adopted is None and plan.start_year == 2024
-    data = dataset([(2023, NORDDJURS, BH, 1, 4, 0, 0), (2024, NORDDJURS, BH, 9, 1, 0, 0)])
+    data = counts_dataset([(2023, NORDDJURS, BH, 1, 4, 0, 0), (2024, NORDDJURS, BH, 9, 1, 0, 0)])
     assert before_after(plan, data).startswith("Før og efter handleplanen (startet 2024):")
 
 

@@ -307,7 +307,7 @@ def test_second_load_reads_the_cache_not_the_source(
     def unreadable(*_: object) -> None:
         raise AssertionError("the source was read despite the cache")
 
-    monkeypatch.setattr(boundaries, "_read_features", unreadable)
+    monkeypatch.setattr(boundaries.reading, "read_features", unreadable)
     second = load(path, tmp_path)
     assert second.attrs["from_cache"]
     assert second["kommunekode"].tolist() == first["kommunekode"].tolist()

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OpenReport
+
+from tests.helpers.browser import OpenReport
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "outputs" / "test-artefakter"
 

@@ -3,56 +3,30 @@ count and the spread of rates; hand-made data with known answers, plus the demo 
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
 import pytest
 
-from omglib import demodata, read_data, registry, stats
+from omglib import registry, stats
 from omglib.comparisons import (
-    PEER_GROUP_EXPLANATION,
     Rank,
     case_count_change,
-    distribution_summary,
     outcome_distribution,
     peer_group,
     peer_group_names,
     provision_breakdown,
     rank,
     rate_distribution,
+    rate_spread,
     region_comparison,
 )
 from omglib.dataset import Dataset, Provenance
 from omglib.errors import OmgError
 from omglib.figures import kommune_table, national_by_year
+from omglib.present import sentences
+from tests.helpers.data import COUNTS, counts_dataset, every_kommune
 
-COUNTS = ("stadfaestet", "hjemvist", "aendret_ophaevet", "afvist")
-COLUMNS = ("aar", "kommunekode", "omraade", *COUNTS)
 WITH_PROVISION = ("aar", "kommunekode", "omraade", "paragraf", *COUNTS)
 BH = "boernehandicap"
 NORDDJURS = 707
-
-
-def dataset(
-    rows: list[tuple[Any, ...]],
-    national: list[tuple[Any, ...]] | None = None,
-    columns: tuple[str, ...] = COLUMNS,
-) -> Dataset:
-    """Counts per kommune; `national` rows are "Hele landet" rows (columns without
-    kommunekode)."""
-    counts = pd.DataFrame(rows, columns=list(columns))
-    empty = counts.iloc[0:0].drop(columns="kommunekode")
-    frame = empty if national is None else pd.DataFrame(national, columns=empty.columns)
-    return Dataset(counts, frame, Provenance("tal.csv", "ab" * 32))
-
-
-def every_kommune(year: int, stadfaestet: int, hjemvist: int) -> list[tuple[Any, ...]]:
-    return [(year, code, BH, stadfaestet, hjemvist, 0, 0) for code in registry.all_kommune_codes()]
-
-
-@pytest.fixture(scope="module")
-def demo() -> Dataset:
-    return read_data(demodata.packaged_file("afgoerelser"))
 
 
 # --- rank and distribution --------------------------------------------------------------
@@ -62,7 +36,7 @@ def ranking_data() -> Dataset:
     """København 1/10; Frederiksberg 3/10 and Ballerup 3/10 (plus 4 afviste, not counted);
     Brøndby 6/12 and Dragør 2/4, both 50 %; Gentofte 9/10. Gladsaxe (159) has
     socialområdet cases only, so no børnehandicap cases; Aarhus is not in the file."""
-    return dataset(
+    return counts_dataset(
         [
             (2023, 101, BH, 9, 1, 0, 0),
             (2023, 147, BH, 7, 2, 1, 0),
@@ -91,12 +65,12 @@ def ranked_at(position: int, tied: bool) -> Rank:
 
 def test_rank_text() -> None:
     data = ranking_data()
-    assert rank(data, 157, BH, 2023).text == (
+    assert sentences.rank(rank(data, 157, BH, 2023)) == (
         "Nr. 6 af 6 kommuner (1 = lavest omgørelsesprocent); 1 kommune uden sager er ikke rangeret."
     )
-    assert rank(data, 147, BH, 2023).text.startswith("Delt nr. 2 af 6 kommuner")
-    full = rank(dataset(every_kommune(2023, 5, 5)), 101, BH, 2023)
-    assert full.text == "Delt nr. 1 af 98 kommuner (1 = lavest omgørelsesprocent)."
+    assert sentences.rank(rank(data, 147, BH, 2023)).startswith("Delt nr. 2 af 6 kommuner")
+    full = rank(counts_dataset(every_kommune(2023, 5, 5)), 101, BH, 2023)
+    assert sentences.rank(full) == "Delt nr. 1 af 98 kommuner (1 = lavest omgørelsesprocent)."
 
 
 def test_kommune_without_cases_is_not_ranked() -> None:
@@ -104,7 +78,7 @@ def test_kommune_without_cases_is_not_ranked() -> None:
         result = rank(ranking_data(), kommune, BH, 2023)
         assert result.position is None and not result.tied
         assert (result.of, result.unranked) == (6, 1)
-        assert result.text == (
+        assert sentences.rank(result) == (
             "Kommunen har ingen realitetsbehandlede sager og er ikke rangeret; "
             "6 kommuner med sager er rangeret (1 = lavest omgørelsesprocent)."
         )
@@ -117,7 +91,7 @@ def test_rate_distribution_leaves_out_kommuner_without_cases_and_sorts_by_rank()
     assert "vurdering" in table.columns  # the rest of kommune_table is kept
 
 
-def test_distribution_summary_interpolates_quartiles() -> None:
+def test_rate_spread_interpolates_quartiles() -> None:
     # six kommuner at 1/10 ... 6/10 and one at 3/3 (few cases, left out). Linear quartiles
     # of 0.1..0.6: position 0.25 * 5 = 1.25 -> 0.225, median 0.35, 0.75 * 5 = 3.75 -> 0.475
     rows = [
@@ -125,21 +99,23 @@ def test_distribution_summary_interpolates_quartiles() -> None:
         for k, code in enumerate((101, 147, 151, 153, 155, 157), 1)
     ]
     rows.append((2023, 159, BH, 0, 3, 0, 0))
-    assert distribution_summary(dataset(rows), BH, 2023) == (
+    assert sentences.rate_spread(rate_spread(counts_dataset(rows), BH, 2023)) == (
         "Halvdelen af de 6 kommuner med mindst 10 sager har en omgørelsesprocent "
         "mellem 22,5 % og 47,5 % (median 35,0 %)."
     )
 
 
-def test_distribution_summary_needs_enough_kommuner() -> None:
-    two = dataset(
+def test_rate_spread_needs_enough_kommuner() -> None:
+    two = counts_dataset(
         [(2023, 101, BH, 5, 5, 0, 0), (2023, 147, BH, 8, 4, 0, 0), (2023, 151, BH, 1, 1, 0, 0)]
     )
-    assert distribution_summary(two, BH, 2023) == (
+    assert sentences.rate_spread(rate_spread(two, BH, 2023)) == (
         "Kun 2 kommuner har mindst 10 sager, for få til at beskrive spredningen mellem kommunerne."
     )
-    none = dataset([(2023, 101, BH, 1, 1, 0, 0)])
-    assert distribution_summary(none, BH, 2023).startswith("Ingen kommuner har mindst 10 sager")
+    none = counts_dataset([(2023, 101, BH, 1, 1, 0, 0)])
+    assert sentences.rate_spread(rate_spread(none, BH, 2023)).startswith(
+        "Ingen kommuner har mindst 10 sager"
+    )
 
 
 # --- outcome distribution ---------------------------------------------------------------
@@ -148,7 +124,7 @@ def test_distribution_summary_needs_enough_kommuner() -> None:
 def test_outcome_distribution_shares_of_all_decisions_shown() -> None:
     # Norddjurs 4 stadfæstet, 3 hjemvist, 1 ændret, 2 afvist: 10 decisions -> .4 .3 .1 .2
     # Hele landet 60, 30, 10, 5: 105 decisions
-    data = dataset([(2023, NORDDJURS, BH, 4, 3, 1, 2)], national=[(2023, BH, 60, 30, 10, 5)])
+    data = counts_dataset([(2023, NORDDJURS, BH, 4, 3, 1, 2)], national=[(2023, BH, 60, 30, 10, 5)])
     table = outcome_distribution(data, "Norddjurs", BH, 2023)
     labels = ["Stadfæstet", "Hjemvist", "Ændret/ophævet", "Afvist"]
     assert table.columns.tolist() == ["hvem", "udfald", "antal", "andel"]
@@ -161,7 +137,7 @@ def test_outcome_distribution_shares_of_all_decisions_shown() -> None:
 
 def test_outcome_distribution_without_afvist_column_or_national_figure() -> None:
     # partial file (2 kommuner, no "Hele landet"): the kommune's rows only; 4 + 3 + 1 = 8
-    counts = dataset([(2023, NORDDJURS, BH, 4, 3, 1, 0), (2023, 751, BH, 9, 1, 0, 0)]).counts
+    counts = counts_dataset([(2023, NORDDJURS, BH, 4, 3, 1, 0), (2023, 751, BH, 9, 1, 0, 0)]).counts
     data = Dataset(counts.drop(columns="afvist"), counts.iloc[0:0], Provenance("t.csv", "ab" * 32))
     table = outcome_distribution(data, NORDDJURS, BH, 2023)
     assert table["udfald"].tolist() == ["Stadfæstet", "Hjemvist", "Ændret/ophævet"]
@@ -183,7 +159,7 @@ def test_region_comparison_sums_counts_per_group() -> None:
     # 18 * 4 + 5 = 77 of 190; peers (10, Norddjurs excluded) 40 of 100; landet 393 of 980
     rows = [r for r in every_kommune(2023, 6, 4) if r[1] != NORDDJURS]
     rows.append((2023, NORDDJURS, BH, 5, 5, 0, 0))
-    table = region_comparison(dataset(rows), NORDDJURS, BH, 2023)
+    table = region_comparison(counts_dataset(rows), NORDDJURS, BH, 2023)
     assert table["niveau"].tolist() == ["kommune", "region", "sammenlignelige", "landet"]
     assert table["navn"].tolist() == [
         "Norddjurs",
@@ -204,7 +180,7 @@ def test_region_comparison_sums_counts_per_group() -> None:
 
 def test_region_comparison_in_partial_file_has_no_national_row() -> None:
     # Norddjurs and Aarhus are in Region Midtjylland, København not; none of Norddjurs' peers
-    data = dataset(
+    data = counts_dataset(
         [
             (2023, NORDDJURS, BH, 3, 1, 0, 0),
             (2023, 751, BH, 10, 5, 1, 0),
@@ -248,7 +224,7 @@ def test_peer_group_excludes_the_kommune_and_checks_size() -> None:
     for size in (0, 98):
         with pytest.raises(ValueError, match="size"):
             peer_group(NORDDJURS, size=size)
-    assert "10 kommuner" in PEER_GROUP_EXPLANATION
+    assert "10 kommuner" in sentences.PEER_GROUP_EXPLANATION
 
 
 # --- provisions -------------------------------------------------------------------------
@@ -265,7 +241,7 @@ def provision_data() -> Dataset:
         (2023, 751, BH, "SEL § 41", 20, 10, 0, 0),
     ]
     national = [(2023, BH, "SEL § 41", 60, 30, 10, 5), (2023, BH, "SEL § 42", 20, 20, 10, 0)]
-    return dataset(rows, national, columns=WITH_PROVISION)
+    return counts_dataset(rows, national, columns=WITH_PROVISION)
 
 
 def test_provision_breakdown_sorts_by_cases_with_national_rate() -> None:
@@ -306,7 +282,7 @@ def test_unknown_year_is_an_error() -> None:
 def case_count_data() -> Dataset:
     """Norddjurs: no rows in 2022 (Aarhus only), 28 sager in 2023, 34 in 2024, 1 in 2025;
     afviste are not counted."""
-    return dataset(
+    return counts_dataset(
         [
             (2022, 751, BH, 5, 5, 0, 0),
             (2023, NORDDJURS, BH, 20, 6, 2, 3),
@@ -321,19 +297,31 @@ def test_case_count_change_against_the_year_before() -> None:
     change = case_count_change(case_count_data(), NORDDJURS, BH, 2024)
     assert (change.this_year, change.previous_year) == (34, 28)
     assert change.change == pytest.approx(6 / 28)
-    assert change.text == "34 realitetsbehandlede sager i 2024 mod 28 i 2023 (+21 %)."
+    assert (
+        sentences.case_count_change(change)
+        == "34 realitetsbehandlede sager i 2024 mod 28 i 2023 (+21 %)."
+    )
     # 34 -> 1: -33 / 34 = -97 %
     fall = case_count_change(case_count_data(), NORDDJURS, BH, 2025)
-    assert fall.text == "1 realitetsbehandlet sag i 2025 mod 34 i 2024 (-97 %)."
+    assert (
+        sentences.case_count_change(fall)
+        == "1 realitetsbehandlet sag i 2025 mod 34 i 2024 (-97 %)."
+    )
 
 
 def test_case_count_change_from_zero_and_without_previous_year() -> None:
     from_zero = case_count_change(case_count_data(), NORDDJURS, BH, 2023)
     assert (from_zero.previous_year, from_zero.change) == (0, None)
-    assert from_zero.text == "28 realitetsbehandlede sager i 2023 mod 0 i 2022."
+    assert (
+        sentences.case_count_change(from_zero)
+        == "28 realitetsbehandlede sager i 2023 mod 0 i 2022."
+    )
     first = case_count_change(case_count_data(), NORDDJURS, BH, 2022)
     assert (first.this_year, first.previous_year, first.change) == (0, None, None)
-    assert first.text == "0 realitetsbehandlede sager i 2022; 2021 findes ikke i datafilen."
+    assert (
+        sentences.case_count_change(first)
+        == "0 realitetsbehandlede sager i 2022; 2021 findes ikke i datafilen."
+    )
 
 
 # --- demo data --------------------------------------------------------------------------
@@ -344,7 +332,7 @@ def test_demo_rank_agrees_with_rate_distribution(demo: Dataset) -> None:
     ranked = rate_distribution(demo, BH, 2024).set_index("kommunekode")
     assert result.position == ranked.loc[NORDDJURS, "rang"]
     assert result.of + result.unranked == 98
-    assert "Halvdelen af de" in distribution_summary(demo, BH, 2024)
+    assert "Halvdelen af de" in sentences.rate_spread(rate_spread(demo, BH, 2024))
 
 
 def test_demo_outcomes_and_region_match_the_national_and_kommune_tables(demo: Dataset) -> None:

@@ -10,9 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from omglib import demodata, read_data
-from omglib.geo import classify
 from omglib.geo.draw import danmarkskort
-from omglib.present import charts
+from omglib.present import charts, palette
 from omglib.present.contrast import (
     GRAPHICS_MINIMUM,
     TEXT_MINIMUM,
@@ -79,9 +78,9 @@ def test_highlighted_kommune_name_is_readable() -> None:
 def test_every_map_class_is_outlined_so_light_classes_still_show() -> None:
     """Light classes (#ffffcc, #f7f7f7, the few-cases grey) are too pale on their own;
     the outline is what WCAG 1.4.11 measures, and the class is also named in text."""
-    assert contrast_ratio(classify.OUTLINE_COLOUR, WHITE) >= GRAPHICS_MINIMUM
+    assert contrast_ratio(palette.OUTLINE_COLOUR, WHITE) >= GRAPHICS_MINIMUM
     kort = danmarkskort(read_data(demodata.packaged_file("afgoerelser")), "boernehandicap", 2024)
-    assert kort.chart().to_dict()["mark"]["stroke"] == classify.OUTLINE_COLOUR
+    assert kort.chart().to_dict()["mark"]["stroke"] == palette.OUTLINE_COLOUR
 
 
 def test_page_text_colours_are_readable_on_white() -> None:

@@ -7,12 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from omglib.outcomes import COUNT_COLUMNS, OUTCOME_LABELS
 from omglib.present.danish import (
     MINUS,
     MONTHS,
     NO_VALUE,
-    OUTCOME_LABELS,
-    RATE_LABELS,
     SYNTHETIC_NOTICE,
     VERDICTS,
     format_change_pct,
@@ -22,7 +21,9 @@ from omglib.present.danish import (
     format_number,
     format_pct,
     format_pp,
+    verdict_phrase,
 )
+from omglib.stats import Verdict
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,7 @@ def test_format_int(n: int, expected: str) -> None:
 def test_format_int_accepts_whole_numbers_but_not_fractions() -> None:
     assert format_int(np.int64(98765)) == "98.765"
     with pytest.raises(TypeError):
-        format_int(12.5)  # type: ignore[arg-type]
+        format_int(12.5)
 
 
 @pytest.mark.parametrize(
@@ -126,27 +127,17 @@ def test_format_counts(omgjort: int, total: int, expected: str) -> None:
     assert format_counts(omgjort, total) == expected
 
 
-def test_outcome_and_rate_labels() -> None:
-    assert OUTCOME_LABELS == {
-        "aendret": "Ændring",
-        "ophaevet": "Ophævelse",
-        "hjemvist": "Hjemvisning",
-        "stadfaestet": "Stadfæstelse",
-        "afvist": "Afvisning/henvisning",
-        "aendret_ophaevet": "Ændring/ophævelse",
-    }
-    assert RATE_LABELS == {
-        "omgoerelsesprocent": "Omgørelsesprocent",
-        "hjemvisningsprocent": "Hjemvisningsprocent",
-        "aendrings_ophaevelsesprocent": "Ændrings-/ophævelsesprocent",
-        "stadfaestelsesprocent": "Stadfæstelsesprocent",
-    }
+def test_outcome_labels_cover_every_count_column() -> None:
+    assert list(OUTCOME_LABELS) == list(COUNT_COLUMNS)
+    assert OUTCOME_LABELS["aendret_ophaevet"] == "Ændret/ophævet"
 
 
 def test_verdicts_fill_in_the_reference() -> None:
-    assert VERDICTS["above_reference"].format(reference="regionen") == "signifikant over regionen"
-    for key, phrase in VERDICTS.items():
-        assert phrase.format(reference="landsniveau").strip(), key
+    assert verdict_phrase(Verdict.ABOVE_REFERENCE, "regionen") == "signifikant over regionen"
+    assert verdict_phrase(Verdict.BELOW_REFERENCE) == "signifikant under landsniveau"
+    assert set(VERDICTS) == set(Verdict)
+    for verdict in Verdict:
+        assert verdict_phrase(verdict).strip(), verdict
 
 
 def test_synthetic_notice_is_danish_and_explicit() -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from omglib import demodata, read_data, read_volumes
+from omglib import demodata, read_volumes
+from omglib.dataset import Dataset
 from omglib.figures import national_by_year
 
 #: Published national figures (sm.dk Danmarkskort pages, see omglib/data/paragraffer.md):
@@ -27,11 +28,6 @@ PUBLISHED = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo() -> object:
-    return read_data(demodata.packaged_file("afgoerelser"))
-
-
 def test_packaged_files_are_what_the_generator_makes(tmp_path: Path) -> None:
     for path in demodata.write(tmp_path):
         packaged = demodata.packaged_file(path.stem)
@@ -40,8 +36,8 @@ def test_packaged_files_are_what_the_generator_makes(tmp_path: Path) -> None:
         )
 
 
-def test_demo_covers_all_kommuner_years_and_areas(demo: object) -> None:
-    counts = demo.counts  # type: ignore[attr-defined]
+def test_demo_covers_all_kommuner_years_and_areas(demo: Dataset) -> None:
+    counts = demo.counts
     assert counts["kommunekode"].nunique() == 98
     assert sorted(counts["aar"].unique()) == list(range(2017, 2025))
     assert sorted(counts["omraade"].unique()) == [
@@ -50,18 +46,18 @@ def test_demo_covers_all_kommuner_years_and_areas(demo: object) -> None:
         "voksenhandicap",
     ]
     assert counts["paragraf"].nunique() > 30
-    assert demo.provenance.synthetic  # type: ignore[attr-defined]
+    assert demo.provenance.synthetic
 
 
-def test_demo_counts_scale_with_kommune_size(demo: object) -> None:
-    social = demo.select("socialomraadet", 2024).set_index("kommunekode")  # type: ignore[attr-defined]
+def test_demo_counts_scale_with_kommune_size(demo: Dataset) -> None:
+    social = demo.select("socialomraadet", 2024).set_index("kommunekode")
     on_merits = social[["stadfaestet", "hjemvist", "aendret_ophaevet"]].sum(axis=1)
     assert on_merits[101] > 10 * on_merits[825]  # København vs Læsø
 
 
 @pytest.mark.parametrize(("year", "area"), sorted(PUBLISHED))
-def test_national_totals_reproduce_published_figures(demo: object, year: int, area: str) -> None:
-    national = national_by_year(demo, area).set_index("aar").loc[year]  # type: ignore[arg-type]
+def test_national_totals_reproduce_published_figures(demo: Dataset, year: int, area: str) -> None:
+    national = national_by_year(demo, area).set_index("aar").loc[year]
     changed, remanded, upheld, overturned = PUBLISHED[(year, area)]
     measured = {
         "aendrings_ophaevelsesprocent": changed,

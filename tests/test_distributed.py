@@ -23,9 +23,11 @@ from click.testing import CliRunner
 
 from omglib import demodata, read_data
 from omglib.cli import main
+from omglib.dataset import Dataset
 from omglib.reports.batch import LocalExecutor, Outcome, Work, notebook_dir, run_batch
 from omglib.reports.manifest import Manifest, fingerprint
 from omglib.reports.parameters import Job, Request, build_request
+from tests.helpers.batch import KOMMUNER, report
 
 distributed = pytest.importorskip(
     "distributed", reason="Dask distributed is not installed (pip install -e '.[dask]')"
@@ -37,16 +39,9 @@ from omglib.reports import distributed as omg_dask  # noqa: E402 (after the skip
 # The sabotaged work below is defined here, a module the workers cannot import.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
-KOMMUNER = ("Norddjurs", "Aarhus", "Lyngby-Taarbæk")
 STEMS = ("707-norddjurs", "751-aarhus", "173-lyngby-taarbaek")
-EPOCH = "1767225600"  # 2026-01-01
 
-
-@pytest.fixture(scope="module", autouse=True)
-def reproducible_date() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        yield
+pytestmark = pytest.mark.usefixtures("reproducible_date")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +80,13 @@ def demo_request(inputs: dict[str, Path], **options: object) -> Request:
         "volumes": str(inputs["volumes"]),
         **options,
     }
-    return build_request(chosen, "test", lambda path: read_data(path))
+    return build_request(chosen, "test", read_named_file)
+
+
+def read_named_file(path: Path | None) -> Dataset:
+    """The reader for requests that name their data file."""
+    assert path is not None, "the request names no data file"
+    return read_data(path)
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +96,6 @@ def local(tmp_path_factory: pytest.TempPathFactory, inputs: dict[str, Path]) -> 
     summary = run_batch(demo_request(inputs), out, LocalExecutor(2), progress=False)
     assert not summary.failed, summary.lines()
     return out
-
-
-def report(out: Path, stem: str, suffix: str) -> Path:
-    return out / "2024" / "boernehandicap" / f"{stem}.{suffix}"
 
 
 def comparable(out: Path, stem: str) -> dict[str, Any]:
@@ -264,7 +261,7 @@ def test_a_failing_report_on_the_cluster_keeps_its_notebook_here_and_stops_no_ot
     valid = build_request(
         {"kommune": "Norddjurs", "area": "boernehandicap", "year": 2024, "data": str(data)},
         "test",
-        lambda path: read_data(path),
+        read_named_file,
     )
     impossible = replace(valid, areas=("boernehandicap", "voksenhandicap"))
     out = tmp_path / "ud"

@@ -5,33 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from omglib import registry
-from omglib.dataset import Dataset, Provenance
+from omglib.dataset import Dataset, Provenance, Volumes
 from omglib.errors import OmgError
 from omglib.figures import key_figures, kommune_table, national_by_year
-from omglib.io.readers import Volumes
+from omglib.present.danish import verdict_text
+from omglib.present.sentences import headline
+from omglib.stats import Verdict
+from tests.helpers.data import counts_dataset, every_kommune
 
-COLUMNS = ["aar", "kommunekode", "omraade", "stadfaestet", "hjemvist", "aendret_ophaevet", "afvist"]
 NORDDJURS = 707
-
-
-def dataset(
-    rows: list[tuple[int, int, str, int, int, int, int]], national: pd.DataFrame | None = None
-) -> Dataset:
-    counts = pd.DataFrame(rows, columns=COLUMNS)
-    empty = counts.iloc[0:0].drop(columns="kommunekode")
-    return Dataset(
-        counts, empty if national is None else national, Provenance("tal.csv", "ab" * 32)
-    )
-
-
-def every_kommune(
-    year: int, stadfaestet: int, hjemvist: int
-) -> list[tuple[int, int, str, int, int, int, int]]:
-    return [
-        (year, code, "boernehandicap", stadfaestet, hjemvist, 0, 0)
-        for code in registry.all_kommune_codes()
-    ]
 
 
 def focus_group_data() -> Dataset:
@@ -40,23 +22,25 @@ def focus_group_data() -> Dataset:
     for year, (overturned, total) in zip((2019, 2020, 2021), ((4, 5), (2, 4), (3, 4)), strict=True):
         rows += [r for r in every_kommune(year, 4, 6) if r[1] != NORDDJURS]
         rows.append((year, NORDDJURS, "boernehandicap", total - overturned, overturned, 0, 1))
-    return dataset(rows)
+    return counts_dataset(rows)
 
 
 def test_trend_on_tiny_numbers_reads_as_no_significant_development() -> None:
     figures = key_figures(focus_group_data(), "Norddjurs", "boernehandicap", 2021)
     assert figures.trend["omgoerelsesprocent"].round(2).tolist() == [0.8, 0.5, 0.75]
-    assert figures.trend_test.verdict == "ingen signifikant udvikling"
-    assert figures.change is not None and figures.change.verdict == "ingen signifikant ændring"
+    assert verdict_text(figures.trend_test) == "ingen signifikant udvikling"
+    assert (
+        figures.change is not None and verdict_text(figures.change) == "ingen signifikant ændring"
+    )
     assert figures.few_cases
 
 
 def test_headline_has_rate_counts_interval_and_national_verdict() -> None:
-    headline = key_figures(focus_group_data(), NORDDJURS, "Børnehandicap", 2021).headline()
-    assert "75,0 %" in headline and "3 af 4 sager" in headline
-    assert "95 %-interval" in headline
-    assert "ikke signifikant forskellig fra landsniveau" in headline
-    assert "under 10 sager" in headline
+    text = headline(key_figures(focus_group_data(), NORDDJURS, "Børnehandicap", 2021))
+    assert "75,0 %" in text and "3 af 4 sager" in text
+    assert "95 %-interval" in text
+    assert "ikke signifikant forskellig fra landsniveau" in text
+    assert "under 10 sager" in text
 
 
 def test_national_rate_is_sum_over_all_98_kommuner() -> None:
@@ -67,14 +51,14 @@ def test_national_rate_is_sum_over_all_98_kommuner() -> None:
 
 
 def test_partial_file_gets_no_landsniveau() -> None:
-    data = dataset(
+    data = counts_dataset(
         [(2023, 707, "boernehandicap", 3, 2, 1, 0), (2023, 751, "boernehandicap", 9, 5, 1, 0)]
     )
     figures = key_figures(data, 707, "boernehandicap", 2023)
     assert figures.national is None
     assert "Intet landstal" in figures.national_note and "(den har 2)" in figures.national_note
-    assert "Landsniveau" not in figures.headline()
-    assert figures.comparison.verdict == "kan ikke sammenlignes (intet landstal)"
+    assert "Landsniveau" not in headline(figures)
+    assert verdict_text(figures.comparison) == "kan ikke sammenlignes (intet landstal)"
 
 
 def test_hele_landet_row_is_the_national_figure() -> None:
@@ -82,7 +66,7 @@ def test_hele_landet_row_is_the_national_figure() -> None:
         [(2023, "boernehandicap", 60, 30, 10, 5)],
         columns=["aar", "omraade", "stadfaestet", "hjemvist", "aendret_ophaevet", "afvist"],
     )
-    data = dataset([(2023, 707, "boernehandicap", 3, 2, 1, 0)], national=national)
+    data = counts_dataset([(2023, 707, "boernehandicap", 3, 2, 1, 0)], national=national)
     figures = key_figures(data, 707, "boernehandicap", 2023)
     assert figures.national is not None
     assert figures.national["omgoerelsesprocent"] == pytest.approx(0.4)
@@ -93,15 +77,15 @@ def test_kommune_without_cases_has_no_rate() -> None:
     """Læsø is in the file (socialområdet) but has no børnehandicap row: zero cases."""
     rows = [r for r in every_kommune(2023, 5, 5) if r[1] != 825]
     rows.append((2023, 825, "socialomraadet", 1, 0, 0, 0))
-    figures = key_figures(dataset(rows), "Læsø", "boernehandicap", 2023)
+    figures = key_figures(counts_dataset(rows), "Læsø", "boernehandicap", 2023)
     assert figures.current["realitetsbehandlede"] == 0
     assert pd.isna(figures.current["omgoerelsesprocent"])
-    assert figures.comparison.verdict == "kan ikke vurderes (ingen realitetsbehandlede sager)"
-    assert "Omgørelsesprocent –" in figures.headline()
+    assert verdict_text(figures.comparison) == "kan ikke vurderes (ingen realitetsbehandlede sager)"
+    assert "Omgørelsesprocent –" in headline(figures)
 
 
 def test_volumes_give_appeal_share_and_overturned_share() -> None:
-    data = dataset([(2023, 707, "boernehandicap", 4, 5, 4, 2)])
+    data = counts_dataset([(2023, 707, "boernehandicap", 4, 5, 4, 2)])
     volumes = Volumes(
         pd.DataFrame(
             {
@@ -133,8 +117,8 @@ def test_unknown_year_and_area_are_clear_errors() -> None:
 def test_kommune_table_has_every_kommune_with_verdicts() -> None:
     rows = every_kommune(2023, 6, 4)
     rows = [r if r[1] != 101 else (2023, 101, "boernehandicap", 5, 45, 0, 0) for r in rows]
-    table = kommune_table(dataset(rows), "boernehandicap", 2023).set_index("kommunekode")
+    table = kommune_table(counts_dataset(rows), "boernehandicap", 2023).set_index("kommunekode")
     assert len(table) == 98
-    assert table.loc[101, "vurdering"] == "signifikant over landsniveau"
-    assert table.loc[707, "vurdering"] == "ikke signifikant forskellig fra landsniveau"
+    assert table.loc[101, "vurdering"] == Verdict.ABOVE_REFERENCE
+    assert table.loc[707, "vurdering"] == Verdict.SAME_AS_REFERENCE
     assert table.loc[707, "kommune"] == "Norddjurs"

@@ -91,9 +91,10 @@ def test_a_target_can_name_overturned_cases_with_a_reason(tmp_path: Path) -> Non
     plan = handleplan.read_action_plan(plan_file)
     data = read_data(demodata.packaged_file("afgoerelser"))
     (result,) = plantargets.evaluate_targets(plan, data, None, inputs.table)
-    cases = analyses.learning_cases(inputs.table)  # type: ignore[arg-type]
+    assert inputs.table is not None
+    cases = analyses.learning_cases(inputs.table)
     ranking = analyses.reasons_ranked(cases, "Norddjurs", "boernehandicap", 2024).table
-    expected = int(ranking.set_index("aarsag").loc["Utilstrækkeligt oplysningsgrundlag", "sager"])
+    expected = int(ranking.set_index("aarsag")["sager"].loc["Utilstrækkeligt oplysningsgrundlag"])
     assert result.measurement.value == expected == 5
     assert result.verdict.outcome == "not_reached"
     no_cases = plantargets.evaluate_targets(plan, data, None, None)[0]

@@ -15,25 +15,15 @@ from click.testing import CliRunner, Result
 from matplotlib.colors import to_rgb
 from shapely.geometry import box
 
-from omglib import demodata, read_data, registry
+from omglib import registry
 from omglib.cli import main
 from omglib.dataset import Dataset
-from omglib.geo.classify import (
-    FEW_CASES_COLOUR,
-    NO_CASES_LABEL,
-    SEQUENTIAL,
-    classify_change,
-    classify_level,
-)
+from omglib.geo.classify import classify_change, classify_level
 from omglib.geo.draw import TOOLTIP_FIELDS, Danmarkskort, danmarkskort
 from omglib.geo.export import map_bytes
+from omglib.present.palette import FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL
 
 AARHUS = 751
-
-
-@pytest.fixture(scope="module")
-def demo() -> Dataset:
-    return read_data(demodata.packaged_file("afgoerelser"))
 
 
 def square_grid() -> gpd.GeoDataFrame:

@@ -23,7 +23,8 @@ def kept_kernel() -> Iterator[None]:
 
 
 def read(name: str) -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    notebook: nbformat.NotebookNode = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    return notebook
 
 
 @pytest.mark.parametrize("name", NAMES)

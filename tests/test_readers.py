@@ -6,22 +6,19 @@ above the header unless a test says otherwise, so a row number in an error messa
 the line number a text editor shows (title line 1, header line 2, first data line 3).
 """
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 import pytest
 
 import omglib
 import omglib.demodata
-from omglib import DataError, Dataset, registry
+from omglib import Dataset, registry
+from tests.helpers.files import Reader, Row, data_error, only_problem, write_csv, write_xlsx
 
-TITLE = "Omgørelser i Ankestyrelsen pr. kommune"
 NEXT_YEAR = dt.date.today().year + 1
 
 COUNTS_HEADER = ["År", "Kommune", "Område", "Stadfæstelse", "Hjemvisning", "Ændring/ophævelse"]
@@ -40,81 +37,12 @@ CODE_HEADER = ["År", "Kommunekode", "Område", "Stadfæstelse", "Hjemvisning", 
 CASES_HEADER = ["Sags-id", "Kommunekode", "Afgørelsesdato", "Paragraf", "Udfald"]
 VOLUMES_HEADER = ["År", "Kommunekode", "Område", "Afgørelser i alt", "Klager modtaget"]
 
-Row = Sequence[object]
-Reader = Callable[[Path], Any]
-
 
 # --- helpers ---------------------------------------------------------------------------
 
 
-def write_csv(
-    tmp_path: Path,
-    header: Row,
-    rows: Sequence[Row],
-    *,
-    name: str = "data.csv",
-    sep: str = ";",
-    encoding: str = "utf-8",
-    title: str | None = TITLE,
-    footer: str | None = None,
-) -> Path:
-    """A delimited text file as a kommune exports it: optional title line, header, rows,
-    optional footnote line. Cells containing the delimiter are quoted."""
-    buffer = io.StringIO()
-    if title is not None:
-        buffer.write(title + "\n")
-    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[str(cell) for cell in row] for row in rows])
-    if footer is not None:
-        buffer.write(footer + "\n")
-    path = tmp_path / name
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def write_xlsx(
-    tmp_path: Path,
-    header: Row,
-    rows: Sequence[Row],
-    *,
-    name: str = "data.xlsx",
-    title: str | None = TITLE,
-    footer: str | None = None,
-) -> Path:
-    """An Excel sheet: title row (merged over the table) and a blank row above the
-    header, the rows, a blank row and a footnote below."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    if title is not None:
-        sheet.append([title])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-        sheet.append([])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    if footer is not None:
-        sheet.append([])
-        sheet.append([footer])
-    path = tmp_path / name
-    workbook.save(path)
-    return path
-
-
-def data_error(reader: Reader, path: Path) -> DataError:
-    with pytest.raises(DataError) as caught:
-        reader(path)
-    return caught.value
-
-
-def only_problem(error: DataError) -> omglib.Problem:
-    assert len(error.problems) == 1, str(error)
-    return error.problems[0]
-
-
-def count_row(counts: pd.DataFrame, **key: object) -> dict[str, int]:
-    """The one row of `counts` matching `key`, as {column: value}."""
+def count_row(counts: pd.DataFrame, **key: object) -> dict[str, Any]:
+    """The one row of `counts` matching `key`, as {column: value} (each of its column's type)."""
     mask = pd.Series(True, index=counts.index)
     for column, value in key.items():
         mask &= counts[column] == value
@@ -947,11 +875,6 @@ def test_read_volumes_duplicate_key(tmp_path: Path) -> None:
 
 OUTCOME_COLUMNS = ["stadfaestet", "hjemvist", "aendret_ophaevet", "afvist"]
 KEY = ["aar", "kommunekode", "omraade", "paragraf"]
-
-
-@pytest.fixture(scope="module")
-def demo() -> Dataset:
-    return omglib.read_data(omglib.demodata.packaged_file("afgoerelser"))
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def small_figure(description: str = "To søjler <b>ikke fed</b>.") -> Figure:
 def notebook_with(*outputs: dict[str, object]) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell("skjult kode")
     cell.outputs = [nbformat.v4.new_output("display_data", data=data) for data in outputs]
-    notebook = nbformat.v4.new_notebook()
+    notebook: nbformat.NotebookNode = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell("# Titel"), cell]
     return notebook
 

@@ -8,18 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omglib import demodata, read_data
+from omglib import demodata
 from omglib.cli import main
-from omglib.dataset import Dataset
 from omglib.errors import DataError
-from omglib.reports.parameters import Inputs, Job, build_request, read_parameter_file
+from omglib.reports.parameters import Inputs, Job, Request, build_request, read_parameter_file
+from tests.helpers.data import demo_reader
 
 
-def demo_reader(path: Path | None) -> Dataset:
-    return read_data(path or demodata.packaged_file("afgoerelser"))
-
-
-def request(**options: object):  # type: ignore[no-untyped-def]
+def request(**options: object) -> Request:
     return build_request(dict(options), "test.yaml", demo_reader)
 
 

@@ -5,34 +5,26 @@ reruns, and the fast engine giving the same report as plain papermill."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from omglib import demodata, read_data
 from omglib.figures import key_figures
 from omglib.present import danish
 from omglib.reports.batch import LocalExecutor, Summary, run_batch
 from omglib.reports.parameters import Inputs, Request, build_request, file_sha256
+from tests.helpers.batch import KOMMUNER, report
+from tests.helpers.data import demo_reader
 
-KOMMUNER = ("Norddjurs", "Aarhus", "Lyngby-Taarbæk")
-EPOCH = "1767225600"  # 2026-01-01
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reproducible_date() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        yield
+pytestmark = pytest.mark.usefixtures("reproducible_date")
 
 
 def demo_request(**options: object) -> Request:
     chosen = {"kommune": list(KOMMUNER), "area": "boernehandicap", "year": 2024, **options}
-    return build_request(
-        chosen, "test", lambda p: read_data(p or demodata.packaged_file("afgoerelser"))
-    )
+    return build_request(chosen, "test", demo_reader)
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +32,6 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Summary]:
     out = tmp_path_factory.mktemp("rapporter")
     summary = run_batch(demo_request(format="html,pdf"), out, LocalExecutor(2), progress=False)
     return out, summary
-
-
-def report(out: Path, stem: str, suffix: str) -> Path:
-    return out / "2024" / "boernehandicap" / f"{stem}.{suffix}"
 
 
 def test_every_report_is_made_with_its_executed_notebook(batch: tuple[Path, Summary]) -> None:
@@ -104,8 +92,11 @@ def test_pdf_is_tagged_and_has_title_language_running_header_and_page_numbers(
         "Omgørelser 2024, Børnehandicapområdet – Aarhus Kommune"
     )
     root = pdf.trailer["/Root"]
-    assert root["/Lang"] == "da"  # from <html lang="da">
-    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # for screen readers
+    assert isinstance(root, DictionaryObject)
+    assert str(root["/Lang"]) == "da"  # from <html lang="da">
+    mark_info = root["/MarkInfo"]
+    assert isinstance(mark_info, DictionaryObject)
+    assert mark_info["/Marked"] and "/StructTreeRoot" in root  # for screen readers
     for number, page in enumerate(pdf.pages, start=1):
         text = page.extract_text()
         assert f"Side {number} af {pages}" in text

@@ -16,10 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omglib import stats
+from omglib.present.danish import verdict_text
 from omglib.stats import (
     DEFAULT_MIN_CASES,
     EXACT_TREND_MAX_RARER,
     SignificanceResult,
+    Verdict,
     compare_periods,
     compare_to_reference,
     few_cases,
@@ -175,14 +177,15 @@ def test_compare_to_reference_p_value_matches_pmf_sum(k: int, n: int, rate: floa
 
 
 def test_compare_to_reference_verdicts() -> None:
-    assert compare_to_reference(30, 40, 0.375).verdict == "signifikant over landsniveau"
-    assert compare_to_reference(2, 50, 0.3).verdict == "signifikant under landsniveau"
+    assert verdict_text(compare_to_reference(30, 40, 0.375)) == "signifikant over landsniveau"
+    assert verdict_text(compare_to_reference(2, 50, 0.3)) == "signifikant under landsniveau"
     high = compare_to_reference(30, 40, 0.375, reference_label="regionen")
-    assert high == SignificanceResult(high.p_value, "higher", "signifikant over regionen")
+    assert high == SignificanceResult(high.p_value, "higher", Verdict.ABOVE_REFERENCE, "regionen")
+    assert verdict_text(high) == "signifikant over regionen"
     # illustrative example: 9 of 13 against børnehandicap 2021's 35.9 %: significant?
     result = compare_to_reference(9, 13, 0.359)
-    assert (result.direction, result.verdict) == ("higher", "signifikant over landsniveau")
-    assert compare_to_reference(9, 13, 0.506).verdict == (
+    assert (result.direction, verdict_text(result)) == ("higher", "signifikant over landsniveau")
+    assert verdict_text(compare_to_reference(9, 13, 0.506)) == (
         "ikke signifikant forskellig fra landsniveau"
     )
 
@@ -194,14 +197,14 @@ def test_compare_to_reference_alpha_matters() -> None:
 def test_compare_to_reference_edge_cases() -> None:
     none = compare_to_reference(0, 0, 0.4)
     assert math.isnan(none.p_value)
-    assert none.verdict == "kan ikke vurderes (ingen realitetsbehandlede sager)"
+    assert verdict_text(none) == "kan ikke vurderes (ingen realitetsbehandlede sager)"
     # all or nothing on 4 cases is not enough to differ from 50 %
     assert compare_to_reference(4, 4, 0.5).p_value == pytest.approx(0.125)
     assert compare_to_reference(0, 4, 0.5).direction == "none"
     # reference rates 0 and 1: impossible counts have p = 0, possible ones p = 1
     assert compare_to_reference(0, 5, 0.0).p_value == 1.0
     assert compare_to_reference(1, 5, 0.0) == SignificanceResult(
-        0.0, "higher", "signifikant over landsniveau"
+        0.0, "higher", Verdict.ABOVE_REFERENCE
     )
     assert compare_to_reference(5, 5, 1.0).p_value == 1.0
     assert compare_to_reference(4, 5, 1.0).direction == "lower"
@@ -234,18 +237,21 @@ def test_compare_periods_p_value_matches_hypergeometric_sum(
 
 
 def test_compare_periods_verdicts() -> None:
-    assert compare_periods(30, 40, 10, 40).verdict == "signifikant fald"
-    assert compare_periods(10, 40, 30, 40).verdict == "signifikant stigning"
+    assert verdict_text(compare_periods(30, 40, 10, 40)) == "signifikant fald"
+    assert verdict_text(compare_periods(10, 40, 30, 40)) == "signifikant stigning"
     assert compare_periods(10, 40, 30, 40).direction == "higher"
     # illustrative example: 80 % -> 50 % on 5 and 4 cases is no evidence of change
-    assert compare_periods(4, 5, 2, 4).verdict == "ingen signifikant ændring"
+    assert verdict_text(compare_periods(4, 5, 2, 4)) == "ingen signifikant ændring"
 
 
 def test_compare_periods_edge_cases() -> None:
     for args in [(0, 0, 3, 4), (3, 4, 0, 0), (0, 0, 0, 0)]:
         result = compare_periods(*args)
         assert math.isnan(result.p_value)
-        assert result.verdict == "kan ikke vurderes (ingen realitetsbehandlede sager i et af årene)"
+        assert (
+            verdict_text(result)
+            == "kan ikke vurderes (ingen realitetsbehandlede sager i et af årene)"
+        )
     assert compare_periods(0, 5, 0, 7).p_value == 1.0
     assert compare_periods(5, 5, 7, 7).p_value == 1.0
     with pytest.raises(ValueError):
@@ -258,7 +264,7 @@ def test_compare_periods_edge_cases() -> None:
 def test_trend_brief_example_is_not_significant() -> None:
     """Illustrative example (this project's): 4/5, 2/4, 3/4 (80 % -> 50 % -> 75 %), 2019-2021."""
     result = trend([2019, 2020, 2021], [4, 2, 3], [5, 4, 4])
-    assert result.verdict == "ingen signifikant udvikling"
+    assert verdict_text(result) == "ingen signifikant udvikling"
     assert result.direction == "none"
     assert result.p_value == pytest.approx(brute_force_trend_p([0, 1, 2], [4, 2, 3], [5, 4, 4]))
     assert result.p_value > 0.5
@@ -267,10 +273,10 @@ def test_trend_brief_example_is_not_significant() -> None:
 def test_trend_clear_rise_and_fall() -> None:
     years = [2019, 2020, 2021, 2022]
     rising = trend(years, [5, 15, 30, 45], [50] * 4)
-    assert (rising.direction, rising.verdict) == ("higher", "signifikant stigende tendens")
+    assert (rising.direction, verdict_text(rising)) == ("higher", "signifikant stigende tendens")
     assert rising.p_value < 1e-10
     falling = trend(years, [45, 30, 15, 5], [50] * 4)
-    assert (falling.direction, falling.verdict) == ("lower", "signifikant faldende tendens")
+    assert (falling.direction, verdict_text(falling)) == ("lower", "signifikant faldende tendens")
 
 
 def test_trend_exact_p_value_quoted_in_docstring() -> None:
@@ -294,18 +300,21 @@ def test_trend_exact_test_keeps_its_size() -> None:
 def test_trend_leaves_out_years_without_cases() -> None:
     too_few = trend([2019, 2020, 2021, 2022], [4, 0, 2, 0], [5, 0, 4, 0])
     assert math.isnan(too_few.p_value)
-    assert too_few.verdict == "for få år med sager til at vurdere en udvikling"
+    assert verdict_text(too_few) == "for få år med sager til at vurdere en udvikling"
     with_gap = trend([2018, 2019, 2020, 2021], [0, 0, 1, 3], [2, 0, 3, 3])
     expected = brute_force_trend_p([2018, 2020, 2021], [0, 1, 3], [2, 3, 3])
     assert with_gap.p_value == pytest.approx(expected)
 
 
 def test_trend_edge_cases() -> None:
-    assert trend([2020, 2021], [1, 2], [3, 3]).verdict == (
+    assert verdict_text(trend([2020, 2021], [1, 2], [3, 3])) == (
         "for få år med sager til at vurdere en udvikling"
     )
     assert trend([2020, 2021, 2022], [0, 0, 0], [3, 4, 5]).p_value == 1.0
-    assert trend([2020, 2021, 2022], [3, 4, 5], [3, 4, 5]).verdict == "ingen signifikant udvikling"
+    assert (
+        verdict_text(trend([2020, 2021, 2022], [3, 4, 5], [3, 4, 5]))
+        == "ingen signifikant udvikling"
+    )
     shuffled = trend([2021, 2019, 2022, 2020], [3, 4, 4, 2], [4, 5, 4, 4])
     ordered = trend([2019, 2020, 2021, 2022], [4, 2, 3, 4], [5, 4, 4, 4])
     assert shuffled.p_value == pytest.approx(ordered.p_value)

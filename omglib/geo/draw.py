@@ -25,10 +25,8 @@ from shapely import affinity
 from omglib import registry, stats
 from omglib.dataset import Dataset
 from omglib.errors import OmgError
-from omglib.figures import interval_text, kommune_table
+from omglib.figures import kommune_table
 from omglib.geo.classify import (
-    NO_CASES_LABEL,
-    OUTLINE_COLOUR,
     Classes,
     Scheme,
     classify_change,
@@ -37,6 +35,7 @@ from omglib.geo.classify import (
 from omglib.geo.tiles import tile_map
 from omglib.present import danish
 from omglib.present.display import Figure as ReportFigure
+from omglib.present.palette import NO_CASES_LABEL, OUTLINE_COLOUR
 
 Kind = Literal["level", "change"]
 BORNHOLM = 400
@@ -271,9 +270,9 @@ def _level_fields(values: pd.DataFrame) -> pd.DataFrame:
             danish.format_counts(int(k), int(n))
             for k, n in zip(values["omgjort"], values["realitetsbehandlede"], strict=True)
         ],
-        "95 %-interval": [interval_text(row) for _, row in values.iterrows()],
+        "95 %-interval": [danish.interval_text(row) for _, row in values.iterrows()],
         "Landsniveau": values["landsniveau"].map(danish.format_pct),
-        "Vurdering": values["vurdering"],
+        "Vurdering": danish.verdict_phrases(values["vurdering"]),
     }
     return values.assign(**fields)
 
@@ -311,7 +310,7 @@ def _change_fields(values: pd.DataFrame, base: int, year: int) -> pd.DataFrame:
         ],
         "95 %-interval": values["vaerdi"].map(danish.format_pp),
         "Landsniveau": values["landsniveau"].map(danish.format_pct),
-        "Vurdering": values["vurdering"],
+        "Vurdering": danish.verdict_phrases(values["vurdering"]),
     }
     return values.assign(**fields)
 

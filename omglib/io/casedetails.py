@@ -147,7 +147,7 @@ def check_cases(
     remanded_cases = set(cases.loc[cases["udfald"].astype(str) == "hjemvist", "sag_id"])
     remanded = rows["sag_id"].isin(remanded_cases)
     overturned = outcome.isin(OVERTURNED)
-    shown = outcome.map(lambda o: registry.aliases()["outcomes"][o][0], na_action="ignore")
+    shown = outcome.map(schema.outcome_title, na_action="ignore")
     for column in ("kun_delvis", "familie", "opfoelgning", "opfoelgningsdato", "laeringspunkt"):
         if column in rows.columns:
             _flag_disagreement(checker, rows, column)

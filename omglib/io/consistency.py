@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from omglib.formats import format_pct
 from omglib.io import schema
-from omglib.present import danish
 
 #: Percentage columns and the counts they are computed from: (numerator parts).
 PERCENT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -84,7 +84,7 @@ def _formula(checker: schema.Checker, numerator_parts: Sequence[str]) -> str:
 
 
 def _percent(value: float) -> str:
-    return danish.format_pct(value / 100, 1)
+    return format_pct(value / 100, 1)
 
 
 def flag_total_rows(

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import demodata, registry
-from omglib.dataset import Dataset, Provenance
+from omglib import registry
+from omglib.dataset import Dataset, Provenance, Volumes, is_marked_synthetic
+from omglib.formats import format_int, plural
 from omglib.io import casedetails, consistency, schema
 from omglib.io.sources import SourceTable, read_source
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
-from omglib.present import danish
 
 
 def read_data(
@@ -39,7 +39,7 @@ def read_counts(path: str | Path) -> Dataset:
 
 
 def _provenance(source: SourceTable) -> Provenance:
-    synthetic = demodata.is_marked_synthetic(source.title)
+    synthetic = is_marked_synthetic(source.title)
     return Provenance(file=source.name, sha256=source.sha256, synthetic=synthetic)
 
 
@@ -182,7 +182,7 @@ def _set_aside_notes(
     if counts.empty:
         return []
     described = ", ".join(
-        f"{danish.format_int(int(counts[kind]))} {_SET_ASIDE[kind]}"
+        f"{format_int(int(counts[kind]))} {_SET_ASIDE[kind]}"
         for kind in _SET_ASIDE
         if kind in counts
     )
@@ -202,7 +202,7 @@ def _outside_registry_notes(labels: dict[str, str]) -> list[str]:
         return []
     listed = ", ".join(f"{p} ({label})" if label else p for p, label in labels.items())
     count = len(labels)
-    noun = "paragraf" if count == 1 else "paragraffer"
+    noun = plural(count, "paragraf", "paragraffer")
     return [f"{count} {noun} uden for registret er kun talt med i socialområdet: {listed}"]
 
 
@@ -363,15 +363,6 @@ def partial_decisions_by_area(partial_decisions: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- kommune volumes -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Volumes:
-    """The kommune's own totals: `aar`, `kommunekode`, `omraade`, `afgoerelser_i_alt`
-    (all first-instance decisions) and, when given, `klager_modtaget`."""
-
-    frame: pd.DataFrame
-    provenance: Provenance
 
 
 def read_volumes(path: str | Path) -> Volumes:

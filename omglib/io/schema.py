@@ -78,8 +78,20 @@ def _column_titles() -> dict[str, str]:
     return {canonical: variants[0] for canonical, variants in registry.aliases()["columns"].items()}
 
 
+def column_title(column: str) -> str:
+    """A canonical column's header as Ankestyrelsen and kommuner write it: the first
+    spelling in `data/aliaser.yaml` ("hjemvist" -> "Hjemvisning")."""
+    return _column_titles().get(column, column)
+
+
+def outcome_title(outcome: str) -> str:
+    """An outcome id as case-level files write it: the first spelling in
+    `data/aliaser.yaml` ("hjemvist" -> "Hjemvisning")."""
+    return str(registry.aliases()["outcomes"][outcome][0])
+
+
 def _missing(column: str) -> str:
-    return f"mangler kolonnen '{_column_titles().get(column, column)}'"
+    return f"mangler kolonnen '{column_title(column)}'"
 
 
 # --- single columns --------------------------------------------------------------------

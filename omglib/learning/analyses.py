@@ -17,10 +17,10 @@ from typing import Final
 import pandas as pd
 
 from omglib import registry
-from omglib.dataset import Provenance
+from omglib.dataset import Provenance, Volumes
 from omglib.errors import OmgError
 from omglib.io.casedetails import details_per_case
-from omglib.io.readers import CaseTable, Volumes, cases_per_area
+from omglib.io.readers import CaseTable, cases_per_area
 from omglib.outcomes import OVERTURNED
 from omglib.present import danish
 
@@ -201,8 +201,7 @@ class RemandProfile:
         if self.overturned:
             sentence = (
                 f"De {danish.format_int(self.overturned)} omgjorte sager vedrører "
-                f"{danish.format_int(self.families)} "
-                f"{'familie' if self.families == 1 else 'familier'}"
+                f"{danish.format_count(self.families, 'familie', 'familier')}"
             )
             if self.without_family:
                 sentence += f" ({danish.format_int(self.without_family)} sager uden familienøgle)"
@@ -276,16 +275,12 @@ class Complaints:
         if year not in rows:
             return f"Ingen tal for modtagne klager i {year}."
         now = rows[year]
-        sentence = f"Kommunen modtog {danish.format_int(now)} {_klager(now)} i {year}"
+        sentence = f"Kommunen modtog {danish.format_count(now, 'klage', 'klager')} i {year}"
         if year - 1 not in rows:
             return sentence + "."
         before = rows[year - 1]
         change = danish.format_change_pct(before, now)
         return f"{sentence} mod {danish.format_int(before)} i {year - 1} ({change})."
-
-
-def _klager(n: int) -> str:
-    return "klage" if n == 1 else "klager"
 
 
 def complaints(volumes: Volumes, kommune: int | str, area: str) -> Complaints:

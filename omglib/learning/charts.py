@@ -1,5 +1,5 @@
 """Charts of the learning loop: reasons for overturning (Pareto) and what followed the
-remands.
+remands, drawn with the shared pieces of `omglib.present.charts`.
 """
 
 from __future__ import annotations

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from omglib import inputs, registry
-from omglib.dataset import Dataset
+from omglib.dataset import Dataset, Volumes
 from omglib.errors import OmgError
-from omglib.io.readers import CaseTable, Volumes
+from omglib.io.readers import CaseTable
 from omglib.learning import analyses, handleplan, planview
+from omglib.learning import charts as learning_charts
 from omglib.learning.handleplan import ActionPlan
 from omglib.learning.knowledgebank import KnowledgeBank, knowledge_bank
-from omglib.present import charts, danish
+from omglib.present import danish
 from omglib.present.display import Figure, Html, Markdown, table_html
 
 
@@ -96,7 +97,7 @@ def reasons(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
         return cases
     if not cases.has("aarsag"):
         return Markdown("*Sagsfilen har ingen kolonne med årsager til omgørelse.*")
-    return charts.reasons(analyses.reasons_ranked(cases, inputs.kommune, area, year))
+    return learning_charts.reasons(analyses.reasons_ranked(cases, inputs.kommune, area, year))
 
 
 def remands(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
@@ -105,7 +106,7 @@ def remands(inputs: FollowUpInputs, area: str, year: int) -> Figure | Markdown:
         return cases
     if not cases.has("opfoelgning"):
         return Markdown("*Sagsfilen har ingen kolonne med opfølgning på hjemvisninger.*")
-    return charts.follow_up(analyses.follow_up(cases, inputs.kommune, area, year))
+    return learning_charts.follow_up(analyses.follow_up(cases, inputs.kommune, area, year))
 
 
 def remand_profile(inputs: FollowUpInputs, area: str, year: int) -> Markdown:

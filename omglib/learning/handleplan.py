@@ -46,22 +46,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, SequenceNode
 
-from omglib import demodata, registry
-from omglib.dataset import Provenance
-from omglib.errors import DataError, OmgError, Problem
+from omglib import registry
+from omglib.dataset import Provenance, is_marked_synthetic
+from omglib.errors import DataError, OmgError
+from omglib.formats import listed
 from omglib.io.schema import MIN_YEAR
+from omglib.io.yamlfile import Field, Fields, LineProblem, YamlReader, compose
 from omglib.learning import plantargets
 from omglib.learning.plantargets import Kind, format_threshold
-from omglib.names import closest, fold
+from omglib.names import fold
 from omglib.present import danish
 
 DEMO_FILE: Final = "handleplan-norddjurs.yaml"
@@ -84,9 +84,6 @@ _PLAN_FIELDS: Final = ("kommune", "omraade", "vedtaget", "kilde", "handlinger")
 _ACTION_FIELDS: Final = ("emne", "maal", "hvad", "fra", "til", "ansvarlig", "status", "maalepunkt")
 _REQUIRED_ACTION_FIELDS: Final = _ACTION_FIELDS[:-1]
 _TARGET_FIELDS: Final = ("tal", "omraade", "aar", "under", "over")
-_DATE_FORMATS: Final = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
-_DATE_EXPECTED: Final = "forventede en dato som 2024-04-01 (år-måned-dag) eller 01-04-2024"
-_NULL_TAG: Final = "tag:yaml.org,2002:null"
 _THRESHOLD = re.compile(r"(?P<number>-?\d+(?:[.,]\d+)?)\s*(?P<percent>%|pct\.?|procent)?", re.I)
 
 
@@ -157,144 +154,19 @@ def demo_file() -> Path:
 # --- reading and validating -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanProblem(Problem):
-    """A problem in a plan file, placed by line (YAML has lines, not rows) and field."""
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"linje {self.row}")
-        if self.column is not None:
-            where.append(f"'{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
-
-
-Field = tuple[ScalarNode, Node]
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Fields:
-    """The fields of one YAML mapping by canonical key, where the mapping starts, and the
-    keys that misspelt keys were probably meant to be."""
-
-    node: Node
-    found: dict[str, Field]
-    guessed: frozenset[str]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.found
-
-    def parse(self, name: str, parse: Callable[[Field], T | None]) -> T | None:
-        """The field parsed, or None when it is absent (or a problem, already flagged)."""
-        return parse(self.found[name]) if name in self.found else None
-
-
-class _Reader:
-    """Walks the YAML node tree of one file, collecting every problem."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def flag(self, node: Node | None, column: str | None, message: str) -> None:
-        row = None if node is None else node.start_mark.line + 1
-        self.problems.append(PlanProblem(self.file, row, column, None, message))
-
-    def fields(
-        self, node: Node, allowed: Sequence[str], what: str, at: Node | None = None
-    ) -> Fields | None:
-        """A mapping's fields by canonical key, and the keys that unknown keys were
-        probably meant to be (so a misspelt key is not also reported missing). Problems
-        of the whole mapping are placed at `at` (its key) or where the mapping starts."""
-        if not isinstance(node, MappingNode):
-            self.flag(node, None, f"forventede {what} med felter som '{allowed[0]}:'")
-            return None
-        known = {fold(name): name for name in allowed}
-        found: dict[str, Field] = {}
-        guessed: set[str] = set()
-        for key, value in node.value:
-            written = str(key.value)
-            name = known.get(fold(written))
-            if name is None:
-                guess = closest(written, known)
-                guessed.add(guess or "")
-                hint = f" – mente du '{guess}'?" if guess else ""
-                message = f"ukendt felt '{written}'{hint} Kendte felter: {_listed(allowed)}"
-                self.flag(key, None, message)
-            elif name in found:
-                first = found[name][0].start_mark.line + 1
-                self.flag(key, written, f"feltet står to gange (også på linje {first})")
-            else:
-                found[name] = (key, value)
-        return Fields(at or node, found, frozenset(guessed))
-
-    def missing(self, fields: Fields, required: Sequence[str], who: str) -> None:
-        """One problem naming every required field that is neither given nor misspelt."""
-        absent = [name for name in required if name not in fields and name not in fields.guessed]
-        if absent:
-            self.flag(fields.node, None, f"{who} mangler {_fields_text(absent)}")
-
-    def text(self, field: Field) -> str | None:
-        """A field's text as written (numbers and dates too), or None (flagged) when
-        it is empty or not a single value."""
-        key, node = field
-        if not isinstance(node, ScalarNode):
-            self.flag(node, key.value, "forventede en enkelt værdi, ikke en liste eller felter")
-            return None
-        if node.tag == _NULL_TAG or not str(node.value).strip():
-            self.flag(key, key.value, "er tom – skriv en værdi efter kolon")
-            return None
-        return str(node.value).strip()
-
-    def texts(self, field: Field) -> tuple[str, ...] | None:
-        """A text or a list of texts."""
-        key, node = field
-        if not isinstance(node, SequenceNode):
-            single = self.text(field)
-            return None if single is None else (single,)
-        items = [self.text((key, item)) for item in node.value]
-        if not node.value:
-            self.flag(node, key.value, "listen er tom – skriv mindst én aktivitet")
-        return None if None in items or not items else tuple(i for i in items if i)
-
-    def date(self, field: Field) -> dt.date | None:
-        written = self.text(field)
-        if written is None:
-            return None
-        for date_format in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(written, date_format).date()
-            except ValueError:
-                continue
-        self.flag(
-            field[1], field[0].value, f"'{written}' er ikke en gyldig dato – {_DATE_EXPECTED}"
-        )
-        return None
-
-    def choice(self, field: Field, known: dict[str, str], what: str, expected: str) -> str | None:
-        """A value from a coded list (`known` maps folded spellings to values), with a
-        "mente du ...?" suggestion when it is unknown."""
-        written = self.text(field)
-        if written is None:
-            return None
-        value = known.get(fold(written))
-        if value is None:
-            guess = closest(written, known)
-            hint = f" – mente du '{guess}'?" if guess else ""
-            self.flag(field[1], field[0].value, f"ukendt {what} '{written}'{hint} {expected}")
-        return value
+class _Reader(YamlReader):
+    """Reads a handleplan's values: the generic ones of `YamlReader`, and statuses,
+    areas, figures, kommuner, years and thresholds."""
 
     def status(self, field: Field) -> str | None:
         known = {fold(status): status for status in STATUSES}
-        expected = f"Forventede {_listed(STATUSES, 'eller')}"
+        expected = f"Forventede {listed(STATUSES, 'eller')}"
         return self.choice(field, known, "status", expected)
 
     def area(self, field: Field) -> str | None:
         known = {fold(area.id): area.id for area in registry.areas().values()}
         known.update({fold(area.name): area.id for area in registry.areas().values()})
-        expected = f"Forventede {_listed(list(registry.areas()), 'eller')}"
+        expected = f"Forventede {listed(list(registry.areas()), 'eller')}"
         return self.choice(field, known, "område", expected)
 
     def figure(self, field: Field) -> str | None:
@@ -341,14 +213,14 @@ def read_action_plan(path: str | Path) -> ActionPlan:
     field, so the user can fix them all at once."""
     path = Path(path)
     if not path.is_file():
-        raise DataError([PlanProblem(str(path), None, None, None, "filen findes ikke")])
+        raise DataError([LineProblem(str(path), None, None, None, "filen findes ikke")])
     raw = path.read_bytes()
     reader = _Reader(path.name)
-    root = _compose(raw, path.name)
+    root = compose(raw, path.name)
     fields = reader.fields(root, _PLAN_FIELDS, "en handleplan") if root is not None else None
     if fields is None:
         message = "filen er tom – forventede felter som 'kommune:' og 'handlinger:'"
-        raise DataError(reader.problems or [PlanProblem(path.name, None, None, None, message)])
+        raise DataError(reader.problems or [LineProblem(path.name, None, None, None, message)])
     reader.missing(fields, ("kommune", "handlinger"), "handleplanen")
     kommune = fields.parse("kommune", reader.kommune)
     area = fields.parse("omraade", reader.area)
@@ -362,28 +234,11 @@ def read_action_plan(path: str | Path) -> ActionPlan:
     return ActionPlan(kommune, area, adopted, source, actions, provenance)
 
 
-def _compose(raw: bytes, name: str) -> Node | None:
-    """The YAML node tree (it keeps line numbers), or a one-line DataError."""
-    try:
-        return yaml.compose(raw.decode("utf-8-sig"), Loader=yaml.SafeLoader)
-    except UnicodeDecodeError as error:
-        message = "filen er ikke gemt som UTF-8 – gem den som UTF-8 og prøv igen"
-        raise DataError([PlanProblem(name, None, None, None, message)]) from error
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        row = None if mark is None else mark.line + 1
-        detail = error.problem or error.context
-        message = (
-            f"er ikke gyldig YAML – tjek indrykning, kolon og anførselstegn (YAML siger: {detail})"
-        )
-        raise DataError([PlanProblem(name, row, None, None, message)]) from error
-
-
 def _is_synthetic(raw: bytes) -> bool:
     """Whether the file's opening comment says it is synthetic (like the demo CSVs)."""
     lines = raw.decode("utf-8-sig").splitlines()
     comments = [line for line in lines[:5] if line.lstrip().startswith("#")]
-    return demodata.is_marked_synthetic(comments)
+    return is_marked_synthetic(comments)
 
 
 def _actions(
@@ -484,19 +339,6 @@ def parse_threshold(text: str, kind: Kind | None) -> float:
     if kind == "rate" and not 0 < share < 1:
         raise ValueError("skal ligge mellem 0 % og 100 % – forventede fx 40 %")
     return share
-
-
-def _fields_text(names: Sequence[str]) -> str:
-    quoted = [f"'{name}'" for name in names]
-    noun = "feltet" if len(names) == 1 else "felterne"
-    return f"{noun} {_listed(quoted, 'og')}"
-
-
-def _listed(items: Sequence[str], last: str = "") -> str:
-    """ "a, b og c" with a conjunction, else "a, b, c"."""
-    if not last or len(items) < 2:
-        return ", ".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def _known_figures() -> str:

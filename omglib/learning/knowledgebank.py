@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
+from markupsafe import Markup
 
 from omglib import registry
 from omglib.learning.analyses import LearningCases
 from omglib.output import write_bytes_atomic
 from omglib.present import danish
 from omglib.present.display import ATTACHMENT_MIME, Html
+from omglib.present.html import render
 from omglib.present.narrative import report_date
 
 COLUMNS: Final = {
@@ -104,42 +106,37 @@ class KnowledgeBank:
 
     def html(self) -> Html:
         """The bank as a filterable table (works offline; the whole table without JS)."""
-        filters = "".join(self._filter(column) for column in FILTERS)
-        rows = "".join(self._row(record) for record in self.table.to_dict("records"))
-        headers = "".join(f'<th scope="col">{html.escape(t)}</th>' for t in COLUMNS.values())
-        count = f"Viser {len(self.table)} af {len(self.table)} afgørelser."
         return Html(
-            '<div class="omg-bank">'
-            f'<div class="omg-bank-filters">{filters}</div>'
-            f'<p class="omg-bank-count" aria-live="polite">{count}</p>'
-            '<table class="omg-table"><caption>Vidensbank: omgjorte afgørelser</caption>'
-            f"<thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table></div>"
-            f"<script>{FILTER_SCRIPT}</script>"
+            render(
+                "knowledge_bank.html.j2",
+                filters=[self._filter(column) for column in FILTERS],
+                count=f"Viser {len(self.table)} af {len(self.table)} afgørelser.",
+                headers=[_escape(title) for title in COLUMNS.values()],
+                rows=[self._row(record) for record in self.table.to_dict("records")],
+                script=Markup(FILTER_SCRIPT),
+            )
         )
 
-    def _filter(self, column: str) -> str:
+    def _filter(self, column: str) -> dict[str, Any]:
         values = sorted({v for cell in self.table[column] for v in _values(cell)}, key=str)
-        options = "".join(
-            f'<option value="{html.escape(str(v))}">{html.escape(str(v))}</option>' for v in values
-        )
-        name = COLUMNS[column]
-        return (
-            f'<label>{html.escape(name)} <select name="{column}">'
-            f'<option value="">Alle</option>{options}</select></label>'
-        )
+        return {
+            "label": _escape(COLUMNS[column]),
+            "name": column,
+            "options": [_escape(str(v)) for v in values],
+        }
 
-    def _row(self, record: dict[Any, Any]) -> str:
-        data = "".join(
-            f' data-{column}="{html.escape("|".join(map(str, _values(record[column]))))}"'
-            for column in FILTERS
-        )
+    def _row(self, record: dict[Any, Any]) -> dict[str, Any]:
         shown = {
             **record,
             "aarsag": "; ".join(record["aarsag"]),
             "dato": "" if pd.isna(record["dato"]) else danish.format_date(record["dato"].date()),
         }
-        cells = "".join(f"<td>{html.escape(str(shown[c]))}</td>" for c in COLUMNS)
-        return f"<tr{data}>{cells}</tr>"
+        return {
+            "data": [
+                (column, _escape("|".join(map(str, _values(record[column]))))) for column in FILTERS
+            ],
+            "cells": [_escape(str(shown[c])) for c in COLUMNS],
+        }
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {
@@ -150,6 +147,10 @@ class KnowledgeBank:
                 "vidensbank.xlsx": base64.b64encode(self.xlsx_bytes()).decode("ascii"),
             },
         }
+
+
+def _escape(text: str) -> Markup:
+    return Markup(html.escape(text))
 
 
 def _values(cell: object) -> tuple[object, ...]:

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import pandas as pd
 
-from omglib import registry, stats
-from omglib.dataset import Dataset
-from omglib.io.readers import CaseTable, Volumes
+from omglib import registry
+from omglib.dataset import Dataset, Volumes
+from omglib.io.readers import CaseTable
 from omglib.learning import analyses
 from omglib.names import fold
+from omglib.outcomes import rate_with_interval
 from omglib.present import danish
 
 if TYPE_CHECKING:
@@ -127,9 +128,8 @@ def _rate(outcomes: tuple[str, ...]) -> MeasureFunction:
         if total == 0:
             note = f"Ingen realitetsbehandlede sager i {year}, så der er ingen procent."
             return Measurement(year, None, None, danish.format_counts(0, 0), note)
-        lower, upper = stats.wilson_interval(part, total)
-        interval = (float(lower), float(upper))
-        return Measurement(year, part / total, interval, danish.format_counts(part, total))
+        rate, interval = rate_with_interval(part, total)
+        return Measurement(year, rate, interval, danish.format_counts(part, total))
 
     return measure
 
@@ -146,8 +146,8 @@ def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
         note = f"Volumenfilen har ingen tal for {registry.area_name(area).lower()} {year}."
         return Measurement(year, None, None, "", note)
     count = int(rows["klager"].iloc[0])
-    noun = "klage" if count == 1 else "klager"
-    return Measurement(year, float(count), None, f"{danish.format_int(count)} {noun} modtaget")
+    received = f"{danish.format_count(count, 'klage', 'klager')} modtaget"
+    return Measurement(year, float(count), None, received)
 
 
 register_figure(

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from collections.abc import Sequence
+
+from markupsafe import Markup
 
 from omglib import registry, stats
-from omglib.dataset import Dataset
+from omglib.dataset import Dataset, Volumes
 from omglib.errors import OmgError
-from omglib.io.readers import CaseTable, Volumes
+from omglib.io.readers import CaseTable
 from omglib.learning import plantargets
 from omglib.learning.handleplan import (
     OVERDUE_LABEL,
@@ -34,6 +35,7 @@ from omglib.learning.plantargets import (
 )
 from omglib.present import danish
 from omglib.present.display import Html, Markdown
+from omglib.present.html import render
 
 # --- rendering ----------------------------------------------------------------------------
 
@@ -66,9 +68,16 @@ def plan_table(plan: ActionPlan, today: dt.date) -> Html:
         for action in plan.actions
     ]
     head = ["Emne", "Mål", "Hvad", "Hvornår", "Ansvarlig", "Status"]
-    table = _table_html(plan_heading(plan), head, rows, "omg-plan")
-    source = f'<p class="omg-plan-source">Kilde: {_escape(plan.source)}</p>' if plan.source else ""
-    return Html(table + source)
+    return Html(
+        render(
+            "plan_table.html.j2",
+            caption=_escape(plan_heading(plan)),
+            columns=[_escape(title) for title in head],
+            rows=rows,
+            css="omg-plan",
+            source=_escape(plan.source) if plan.source else None,
+        )
+    )
 
 
 def targets_table(
@@ -85,47 +94,46 @@ def targets_table(
         ]
         for result in evaluate_targets(plan, data, volumes, cases)
     ]
-    caption = f"Handleplanens mål – {plan.kommune_name} Kommune"
-    return _table_html(caption, ["Mål", "Tal", "Målt", "Vurdering"], rows, "omg-plan-targets")
+    return Html(
+        render(
+            "table.html.j2",
+            caption=_escape(f"Handleplanens mål – {plan.kommune_name} Kommune"),
+            columns=[_escape(title) for title in ["Mål", "Tal", "Målt", "Vurdering"]],
+            rows=rows,
+            css="omg-plan-targets",
+        )
+    )
 
 
 def _figure_text(target: Target) -> str:
     return f"{plantargets.FIGURES[target.figure].label}, {registry.area_name(target.area).lower()}"
 
 
-def _table_html(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]], css: str) -> Html:
-    """Like `display.table_html`, for cells that are already HTML."""
-    header = "".join(f'<th scope="col">{_escape(title)}</th>' for title in head)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return Html(
-        f'<table class="omg-table {css}"><caption>{_escape(caption)}</caption>'
-        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+def _escape(text: str) -> Markup:
+    return Markup(html.escape(text, quote=False))
+
+
+def _activities_html(activities: tuple[str, ...]) -> Markup:
+    return render("plan_activities.html.j2", activities=[_escape(item) for item in activities])
+
+
+def _status_html(action: Action, today: dt.date) -> Markup:
+    return render(
+        "plan_status.html.j2",
+        css=STATUS_CLASSES[action.status],
+        status=_escape(action.status.capitalize()),
+        overdue=is_overdue(action, today),
+        overdue_label=OVERDUE_LABEL,
     )
 
 
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _activities_html(activities: tuple[str, ...]) -> str:
-    if len(activities) == 1:
-        return _escape(activities[0])
-    return "<ul>" + "".join(f"<li>{_escape(item)}</li>" for item in activities) + "</ul>"
-
-
-def _status_html(action: Action, today: dt.date) -> str:
-    status = (
-        f'<span class="omg-status {STATUS_CLASSES[action.status]}">'
-        f"{_escape(action.status.capitalize())}</span>"
+def _verdict_html(verdict: Verdict) -> Markup:
+    return render(
+        "plan_verdict.html.j2",
+        outcome=verdict.outcome,
+        label=_escape(verdict.label.capitalize()),
+        reason=_escape(verdict.reason),
     )
-    if is_overdue(action, today):
-        status += f' <strong class="omg-overdue">{OVERDUE_LABEL}</strong>'
-    return status
-
-
-def _verdict_html(verdict: Verdict) -> str:
-    css = f"omg-verdict omg-verdict-{verdict.outcome.replace('_', '-')}"
-    return f'<span class="{css}">{_escape(verdict.label.capitalize())}</span> {_escape(verdict.reason)}'
 
 
 # --- before and after -------------------------------------------------------------------
@@ -161,7 +169,7 @@ def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Ma
     sentence = (
         f"Før og efter handleplanen ({started}): omgørelsesprocenten på "
         f"{registry.area_name(area).lower()} var {_rate_text(k_old, n_old)} i {before} og "
-        f"{_rate_text(k_new, n_new)} i {after} – {result.verdict}"
+        f"{_rate_text(k_new, n_new)} i {after} – {danish.verdict_text(result)}"
     )
     if not math.isnan(result.p_value):
         sentence += f" (Fishers eksakte test, p = {danish.format_p(result.p_value)})"

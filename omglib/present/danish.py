@@ -1,196 +1,101 @@
-"""Danish labels, verdict wording and number formatting: the one place for report text.
+"""Report wording: verdicts, the synthetic-data notice, and the Danish number formats of
+:mod:`omglib.formats` under the names report code uses (``danish.format_pct``).
 
-Every string a reader of a report sees is defined or formatted here, so that wording
-and typography can be changed in one place.
-
-Typographic conventions (Retskrivningsordbogen / common practice in Danish reports):
-
-* decimal comma and thousands dot: ``1.234,5``;
-* a space before the percent sign: ``47,1 %``;
-* negative numbers use the ASCII hyphen-minus ``-`` (see :data:`MINUS`), never U+2212, so
-  that numbers copied from a report into Excel or a CSV file still parse as numbers;
-* an en dash ``–`` (see :data:`NO_VALUE`) stands for "no value", e.g. a rate with no
-  cases behind it; it is never shown as ``0 %``.
+Every sentence a reader of a report sees is built from these, so that wording and
+typography change in one place.
 """
 
-import datetime
-import operator
-from typing import Final, SupportsIndex
+from typing import Final
 
 import pandas as pd
 
-MINUS: Final = "-"
-"""Sign of negative numbers in all report text (ASCII hyphen-minus, Excel-safe)."""
-
-NO_VALUE: Final = "–"
-"""Shown instead of a number that does not exist (en dash, U+2013)."""
-
-MONTHS: Final[tuple[str, ...]] = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
+from omglib.formats import (
+    MINUS,
+    MONTHS,
+    NO_VALUE,
+    format_change_pct,
+    format_count,
+    format_counts,
+    format_date,
+    format_int,
+    format_interval,
+    format_number,
+    format_p,
+    format_pct,
+    format_pp,
+    listed,
+    plural,
 )
+from omglib.stats import SignificanceResult, Verdict
 
-OUTCOME_LABELS: Final[dict[str, str]] = {
-    "aendret": "Ændring",
-    "ophaevet": "Ophævelse",
-    "hjemvist": "Hjemvisning",
-    "stadfaestet": "Stadfæstelse",
-    "afvist": "Afvisning/henvisning",
-    "aendret_ophaevet": "Ændring/ophævelse",
-}
-"""Canonical outcome ids (udfald) mapped to the labels Ankestyrelsen uses."""
+__all__ = [
+    "MINUS",
+    "MONTHS",
+    "NATIONAL_REFERENCE",
+    "NO_VALUE",
+    "SYNTHETIC_NOTICE",
+    "VERDICTS",
+    "format_change_pct",
+    "format_count",
+    "format_counts",
+    "format_date",
+    "format_int",
+    "format_interval",
+    "format_number",
+    "format_p",
+    "format_pct",
+    "format_pp",
+    "interval_text",
+    "listed",
+    "plural",
+    "verdict_phrase",
+    "verdict_phrases",
+    "verdict_text",
+]
 
-RATE_LABELS: Final[dict[str, str]] = {
-    "omgoerelsesprocent": "Omgørelsesprocent",
-    "hjemvisningsprocent": "Hjemvisningsprocent",
-    "aendrings_ophaevelsesprocent": "Ændrings-/ophævelsesprocent",
-    "stadfaestelsesprocent": "Stadfæstelsesprocent",
+VERDICTS: Final[dict[Verdict, str]] = {
+    Verdict.ABOVE_REFERENCE: "signifikant over {reference}",
+    Verdict.BELOW_REFERENCE: "signifikant under {reference}",
+    Verdict.SAME_AS_REFERENCE: "ikke signifikant forskellig fra {reference}",
+    Verdict.NO_CASES: "kan ikke vurderes (ingen realitetsbehandlede sager)",
+    Verdict.NO_REFERENCE: "kan ikke sammenlignes (intet landstal)",
+    Verdict.INCREASE: "signifikant stigning",
+    Verdict.DECREASE: "signifikant fald",
+    Verdict.NO_CHANGE: "ingen signifikant ændring",
+    Verdict.NO_CASES_IN_PERIOD: "kan ikke vurderes (ingen realitetsbehandlede sager i et af årene)",
+    Verdict.RISING_TREND: "signifikant stigende tendens",
+    Verdict.FALLING_TREND: "signifikant faldende tendens",
+    Verdict.NO_TREND: "ingen signifikant udvikling",
+    Verdict.TOO_FEW_YEARS: "for få år med sager til at vurdere en udvikling",
 }
-"""Canonical rate ids mapped to their Danish names."""
+"""Danish wording of each verdict of :mod:`omglib.stats`; {reference} is what a rate was
+compared with."""
 
-VERDICTS: Final[dict[str, str]] = {
-    # compare_to_reference; {reference} is e.g. "landsniveau" or "regionen"
-    "above_reference": "signifikant over {reference}",
-    "below_reference": "signifikant under {reference}",
-    "same_as_reference": "ikke signifikant forskellig fra {reference}",
-    "no_cases": "kan ikke vurderes (ingen realitetsbehandlede sager)",
-    "no_reference": "kan ikke sammenlignes (intet landstal)",
-    # compare_periods
-    "increase": "signifikant stigning",
-    "decrease": "signifikant fald",
-    "no_change": "ingen signifikant ændring",
-    "no_cases_in_period": "kan ikke vurderes (ingen realitetsbehandlede sager i et af årene)",
-    # trend
-    "rising_trend": "signifikant stigende tendens",
-    "falling_trend": "signifikant faldende tendens",
-    "no_trend": "ingen signifikant udvikling",
-    "too_few_years": "for få år med sager til at vurdere en udvikling",
-}
-"""Verdict phrases of the significance tests in :mod:`omglib.stats`, keyed by short ids."""
+NATIONAL_REFERENCE: Final = "landsniveau"
+"""The reference named in a verdict when a rate was compared with the national level."""
+
+
+def verdict_text(result: SignificanceResult) -> str:
+    """A test's verdict as a report phrase: "signifikant over landsniveau"."""
+    return verdict_phrase(result.verdict, result.reference)
+
+
+def verdict_phrase(verdict: Verdict, reference: str | None = None) -> str:
+    """A verdict against ``reference`` (None: the national level) as a report phrase."""
+    return VERDICTS[verdict].format(reference=reference or NATIONAL_REFERENCE)
+
+
+def verdict_phrases(verdicts: pd.Series) -> pd.Series:
+    """A column of verdicts against the national level (e.g. `figures.kommune_table`'s
+    `vurdering`) as report phrases, same index."""
+    return verdicts.map(verdict_phrase)
+
 
 SYNTHETIC_NOTICE: Final = (
     "Bemærk: Tallene er syntetiske demodata og viser ikke virkelige kommuners resultater."
 )
 
 
-def _present(value: float | None) -> float | None:
-    """Return ``value`` as a float, or None for None, NaN and pandas' missing markers."""
-    if value is None or pd.isna(value):
-        return None
-    return float(value)
-
-
-def _with_sign(body: str, negative: bool, plus: bool = False) -> str:
-    """Prefix a formatted magnitude with its sign; a value that rounds to zero gets none.
-
-    Checking the digits of the rounded text (not the raw value) avoids "-0,0".
-    """
-    if not any(digit in body for digit in "123456789"):
-        return body
-    if negative:
-        return MINUS + body
-    return "+" + body if plus else body
-
-
-_SWAP_SEPARATORS: Final = str.maketrans(",.", ".,")
-
-
-def _danish_separators(text: str) -> str:
-    """Turn Python's ``1,234.5`` into Danish ``1.234,5``."""
-    return text.translate(_SWAP_SEPARATORS)
-
-
-def format_number(x: float | None, decimals: int = 1, plus: bool = False) -> str:
-    """Format a number the Danish way: 1234.5 -> "1.234,5"; missing -> "–".
-
-    With ``plus=True`` positive numbers get a "+", for differences and changes.
-    """
-    value = _present(x)
-    if value is None:
-        return NO_VALUE
-    body = _danish_separators(f"{abs(value):,.{decimals}f}")
-    return _with_sign(body, value < 0, plus)
-
-
-def format_int(n: SupportsIndex | float) -> str:
-    """Format a whole number with thousands dots: 1234567 -> "1.234.567", -1234 -> "-1.234".
-
-    A float is accepted when it is whole (a count read from a row that also holds rates);
-    a fractional one is an error, never silently rounded."""
-    if isinstance(n, float):
-        if not n.is_integer():
-            raise TypeError(f"format_int needs a whole number, got {n}")
-        n = int(n)
-    value = operator.index(n)
-    return _with_sign(_danish_separators(f"{abs(value):,}"), value < 0)
-
-
-def format_pct(rate: float | None, decimals: int = 1) -> str:
-    """Format a proportion as a Danish percentage: 0.4706 -> "47,1 %".
-
-    A missing rate (None/NaN, e.g. no realitetsbehandlede sager) gives "–", never "0 %",
-    because a kommune without cases has no rate at all, not a rate of zero.
-    """
-    value = _present(rate)
-    if value is None:
-        return NO_VALUE
-    return f"{format_number(100 * value, decimals)} %"
-
-
-def format_pp(diff: float | None, decimals: int = 1) -> str:
-    """Format a difference of two rates in signed percentage points.
-
-    +0.052 -> "+5,2 procentpoint", -0.1 -> "-10,0 procentpoint", missing -> "–".
-    """
-    value = _present(diff)
-    if value is None:
-        return NO_VALUE
-    return f"{format_number(100 * value, decimals, plus=True)} procentpoint"
-
-
-def format_change_pct(old: int, new: int, decimals: int = 0) -> str:
-    """Format the relative change from ``old`` to ``new`` counts: 15 -> 8 gives "-47 %".
-
-    A change from zero has no relative size and gives "–".
-    """
-    if old == 0:
-        return NO_VALUE
-    return f"{format_number(100 * (new - old) / old, decimals, plus=True)} %"
-
-
-def format_date(d: datetime.date) -> str:
-    """Format a date in Danish long form: 2024-01-01 -> "1. januar 2024"."""
-    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
-
-
-def format_counts(omgjort: int, total: int) -> str:
-    """Show the counts behind a rate: "16 af 34 sager"; singular "1 af 1 sag"."""
-    noun = "sag" if total == 1 else "sager"
-    return f"{format_int(omgjort)} af {format_int(total)} {noun}"
-
-
-def format_p(p_value: float | None) -> str:
-    """A p-value for report text: "0,03", "< 0,001"; "–" when no test was possible."""
-    value = _present(p_value)
-    if value is None:
-        return NO_VALUE
-    if value < 0.001:
-        return "< 0,001"
-    return format_number(value, decimals=3 if value < 0.01 else 2)
-
-
-def format_interval(lower: float | None, upper: float | None) -> str:
-    """A 95 % interval of rates: "31,4 %–63,3 %"; "–" when there is no rate."""
-    if _present(lower) is None or _present(upper) is None:
-        return NO_VALUE
-    return f"{format_pct(lower)}–{format_pct(upper)}"
+def interval_text(row: pd.Series) -> str:
+    """The 95 % interval of a row's omgørelsesprocent as report text."""
+    return format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])

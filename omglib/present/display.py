@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from markupsafe import Markup
+
+from omglib.present.html import render
 
 if TYPE_CHECKING:
     import altair as alt
@@ -46,21 +49,25 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> Html:
     """A table of already formatted values (Danish numbers as text) as plain, accessible
     HTML: column headers as `<th scope="col">`, no index, no styling ids, so the same
     frame always gives the same bytes."""
-    head = "".join(f'<th scope="col">{_escape(column)}</th>' for column in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_escape(value)}</td>" for value in row) + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    title = f"<caption>{_escape(caption)}</caption>" if caption else ""
     return Html(
-        f'<table class="omg-table">{title}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        render(
+            "table.html.j2",
+            caption=_escape(caption) if caption else None,
+            columns=[_escape(column) for column in frame.columns],
+            rows=[[_escape(value) for value in row] for row in frame.itertuples(index=False)],
+            css=None,
+        )
     )
 
 
-def _escape(value: Any) -> str:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _text(value: Any) -> str:
+    """A cell's text: empty for a missing value."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _escape(value: Any) -> Markup:
+    text = _text(value)
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 @dataclass(frozen=True)

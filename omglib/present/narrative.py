@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from omglib import comparisons, inputs, registry
-from omglib.dataset import Dataset
+from omglib.dataset import Dataset, Volumes
 from omglib.figures import KeyFigures, key_figures
-from omglib.io.readers import Volumes
-from omglib.present import danish
+from omglib.present import danish, sentences
 from omglib.present.display import Html, Markdown, table_html
+from omglib.present.html import render
 
 #: Packages whose versions each report states (the ones that shape its numbers and figures).
 REPORTED_PACKAGES = (
@@ -51,9 +52,7 @@ def title(heading: str, data: Dataset) -> Markdown:
     data are the demo data (so it is on the first screen)."""
     parts = [f"# {heading}"]
     if data.provenance.synthetic:
-        parts.append(
-            f'<p class="omg-notice" role="note">{html.escape(danish.SYNTHETIC_NOTICE)}</p>'
-        )
+        parts.append(render("notice.html.j2", notice=_escape(danish.SYNTHETIC_NOTICE)))
     return Markdown("\n\n".join(parts))
 
 
@@ -87,20 +86,23 @@ def footer(data: Dataset, parameters: dict[str, Any], volumes: Volumes | None = 
     """Where the report's numbers come from: data file and SHA-256, parameters, package
     versions and the date it was made."""
     sources = [data.provenance] + ([volumes.provenance] if volumes is not None else [])
-    files = "; ".join(f"{html.escape(p.file)} (SHA-256 <code>{p.sha256}</code>)" for p in sources)
-    shown = ", ".join(
-        f"{html.escape(str(k))} = {html.escape(repr(v))}"
-        for k, v in sorted(parameters.items())
-        if not str(k).endswith("_file")
-    )
-    versions = ", ".join(f"{k} {v}" for k, v in package_versions().items())
     return Html(
-        '<footer class="omg-footer">'
-        f"<p>Kilde: Ankestyrelsens tal for omgørelser. Data: {files}.</p>"
-        f"<p>Parametre: {shown}.</p>"
-        f"<p>Lavet {danish.format_date(report_date())} med {html.escape(versions)}.</p>"
-        "</footer>"
+        render(
+            "footer.html.j2",
+            sources=[{"file": _escape(p.file), "sha256": Markup(p.sha256)} for p in sources],
+            parameters=[
+                (_escape(str(k)), _escape(repr(v)))
+                for k, v in sorted(parameters.items())
+                if not str(k).endswith("_file")
+            ],
+            date=Markup(danish.format_date(report_date())),
+            versions=[(_escape(k), _escape(v)) for k, v in package_versions().items()],
+        )
     )
+
+
+def _escape(text: str) -> Markup:
+    return Markup(html.escape(text))
 
 
 def rates_table(frame: pd.DataFrame, label: str, label_title: str, caption: str) -> Html:
@@ -176,12 +178,12 @@ def _area_line(key: KeyFigures) -> str:
     )
     national = (
         f"; landsniveau {danish.format_pct(key.national['omgoerelsesprocent'], decimals=0)} – "
-        f"{key.comparison.verdict}"
+        f"{danish.verdict_text(key.comparison)}"
         if key.national is not None
         else ""
     )
     few = " Få sager: tolk forsigtigt." if key.few_cases else ""
-    return f"{rate}{national}. Over årene: {key.trend_test.verdict}.{few}"
+    return f"{rate}{national}. Over årene: {danish.verdict_text(key.trend_test)}.{few}"
 
 
 def area_title(area: str) -> str:
@@ -192,4 +194,4 @@ def area_title(area: str) -> str:
 def peer_group_note(kommune: int | str) -> Markdown:
     """How the peer group is chosen, and which kommuner it holds."""
     names = ", ".join(comparisons.peer_group_names(kommune))
-    return Markdown(f"{comparisons.PEER_GROUP_EXPLANATION} De er: {names}.")
+    return Markdown(f"{sentences.PEER_GROUP_EXPLANATION} De er: {names}.")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from omglib import demodata, registry, stats
-from omglib.dataset import Dataset
-from omglib.figures import KeyFigures, interval_text
+from omglib import registry, stats
+from omglib.dataset import Dataset, is_marked_synthetic
+from omglib.figures import KeyFigures
 from omglib.io.readers import read_cases, read_data, read_volumes
 from omglib.io.sources import read_source
-from omglib.present import danish
+from omglib.present import danish, sentences
 
 
 def describe_file(path: Path) -> str:
@@ -43,7 +43,7 @@ def describe_file(path: Path) -> str:
         lines.append(
             f"  områder: {', '.join(registry.area_name(a) for a in sorted(frame['omraade'].unique()))}"
         )
-    if demodata.is_marked_synthetic(source.title):
+    if is_marked_synthetic(source.title):
         lines.append(f"  {danish.SYNTHETIC_NOTICE}")
     lines += [f"  note: {note}" for note in notes]
     return "\n".join(lines)
@@ -57,7 +57,12 @@ def _years(frame: pd.DataFrame) -> str:
 def render_key_figures(figures: KeyFigures, output_format: str) -> str:
     """`omg rates` output for one kommune as table, csv or json."""
     if output_format == "json":
-        return json.dumps(figures.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+        return (
+            json.dumps(
+                sentences.key_figures_record(figures), ensure_ascii=False, indent=2, default=str
+            )
+            + "\n"
+        )
     if output_format == "csv":
         trend = figures.trend.assign(
             kommunekode=figures.kommunekode, kommune=figures.kommune, omraade=figures.area
@@ -85,7 +90,7 @@ def _key_figures_text(figures: KeyFigures) -> str:
         "",
         f"{'Realitetsbehandlede sager':<28}{danish.format_int(row['realitetsbehandlede']):>8}",
         f"{'Omgjort':<28}{danish.format_int(row['omgjort']):>8}  {danish.format_pct(row['omgoerelsesprocent']):>8}"
-        f"  (95 %-interval {interval_text(row)})",
+        f"  (95 %-interval {danish.interval_text(row)})",
         f"{'  heraf hjemvist':<28}{danish.format_int(row['hjemvist']):>8}  {danish.format_pct(row['hjemvisningsprocent']):>8}",
         f"{'  heraf ændret/ophævet':<28}{danish.format_int(row['aendret_ophaevet']):>8}  "
         f"{danish.format_pct(row['aendrings_ophaevelsesprocent']):>8}",
@@ -104,16 +109,18 @@ def _key_figures_text(figures: KeyFigures) -> str:
             f"({figures.national_note.removeprefix('Landstal: ').rstrip('.')})"
         )
         lines.append(
-            f"Vurdering: {figures.comparison.verdict} (p = {danish.format_p(figures.comparison.p_value)})"
+            f"Vurdering: {danish.verdict_text(figures.comparison)} (p = {danish.format_p(figures.comparison.p_value)})"
         )
     else:
         lines.append(figures.national_note)
     lines += ["", "Udvikling:", _trend_text(figures.trend)]
-    lines.append(f"Vurdering af udviklingen: {figures.trend_test.verdict}")
+    lines.append(f"Vurdering af udviklingen: {danish.verdict_text(figures.trend_test)}")
     if figures.change is not None:
-        lines.append(f"Fra {figures.year - 1} til {figures.year}: {figures.change.verdict}")
+        lines.append(
+            f"Fra {figures.year - 1} til {figures.year}: {danish.verdict_text(figures.change)}"
+        )
     if figures.volumes is not None:
-        lines += ["", *figures.volume_lines()]
+        lines += ["", *sentences.volume_lines(figures)]
     return "\n".join(lines) + "\n"
 
 
@@ -122,7 +129,7 @@ def _trend_text(trend: pd.DataFrame) -> str:
     rows = [
         f"{int(r['aar']):<6}{danish.format_int(r['realitetsbehandlede']):>7}"
         f"{danish.format_int(r['omgjort']):>9}{danish.format_pct(r['omgoerelsesprocent']):>10}  "
-        f"{interval_text(r):<17}{danish.format_pct(r['landsniveau']):>12}"
+        f"{danish.interval_text(r):<17}{danish.format_pct(r['landsniveau']):>12}"
         for _, r in trend.iterrows()
     ]
     return "\n".join([header, *rows])
@@ -151,6 +158,6 @@ def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str)
         lines.append(
             f"{int(r['kommunekode']):<6}{r['kommune']:<20}{danish.format_int(r['realitetsbehandlede']):>7}"
             f"{danish.format_int(r['omgjort']):>9}{danish.format_pct(r['omgoerelsesprocent']):>10}  "
-            f"{interval_text(r):<17}{r['vurdering']}"
+            f"{danish.interval_text(r):<17}{danish.verdict_phrase(r['vurdering'])}"
         )
     return "\n".join(lines) + "\n"

@@ -227,7 +227,7 @@ class Summary:
         retried = self.retried
         again = (
             [
-                f"{len(retried)} {'rapport' if len(retried) == 1 else 'rapporter'} blev kørt "
+                f"{len(retried)} {danish.plural(len(retried), 'rapport', 'rapporter')} blev kørt "
                 "igen efter at en worker stoppede:",
                 *(f"  IGEN {o.job.stem} (forsøg {o.attempts})" for o in retried),
             ]

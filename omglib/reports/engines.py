@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import nbformat
 import papermill
@@ -32,14 +32,6 @@ from omglib.errors import OmgError
 KERNEL_NAME = "python3"
 #: Seconds a single cell may run before the report is given up.
 CELL_TIMEOUT_S = 600
-
-
-class Engine(Protocol):
-    """Executes a notebook with parameters and returns the executed notebook."""
-
-    def __call__(
-        self, notebook: Path, parameters: dict[str, Any], output: Path
-    ) -> nbformat.NotebookNode: ...
 
 
 class _ResettingClient(PapermillNotebookClient):  # type: ignore[misc]

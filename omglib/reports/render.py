@@ -20,12 +20,14 @@ from typing import Any, Final
 
 import nbformat
 import vl_convert
+from markupsafe import Markup
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from omglib import __version__
 from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME
+from omglib.present.html import render
 
 TEMPLATES = Path(str(files("omglib.reports") / "templates"))
 LOCALE: Final = "da-DK"
@@ -82,26 +84,20 @@ class FigurePreprocessor(Preprocessor):
 
 def figure_html(figure: dict[str, Any], static: bool) -> str:
     """A figure's markup: the chart, its description as caption, its numbers as a table."""
-    description = html.escape(figure["description"])
-    if static:
-        chart = vl_convert.vegalite_to_svg(figure["spec"], format_locale=LOCALE)
-        drawing = f'<div class="omg-chart" role="img" aria-label="{description}">{chart}</div>'
-        numbers = (
-            figure["table_html"]
-            if figure["table_html"].count("<tr>") <= PRINTED_TABLE_ROWS + 1
-            else '<p class="omg-note">Tallene bag figuren står i HTML-udgaven af rapporten.</p>'
+    table = figure["table_html"]
+    spec = json.dumps(figure["spec"], ensure_ascii=False, separators=(",", ":"))
+    return str(
+        render(
+            "figure.html.j2",
+            static=static,
+            description=Markup(html.escape(figure["description"])),
+            svg=Markup(vl_convert.vegalite_to_svg(figure["spec"], format_locale=LOCALE))
+            if static
+            else None,
+            spec=None if static else Markup(spec.replace("</", "<\\/")),
+            table=Markup(table),
+            printed=table.count("<tr>") <= PRINTED_TABLE_ROWS + 1,
         )
-    else:
-        spec = json.dumps(figure["spec"], ensure_ascii=False, separators=(",", ":"))
-        safe_spec = spec.replace("</", "<\\/")
-        drawing = (
-            f'<div class="omg-chart" role="img" aria-label="{description}"></div>'
-            f'<script type="application/json" class="omg-spec">{safe_spec}</script>'
-        )
-        numbers = f"<details><summary>Tallene bag figuren</summary>{figure['table_html']}</details>"
-    return (
-        f'<figure class="omg-figure">{drawing}<figcaption>{description}</figcaption>'
-        f"{numbers}</figure>"
     )
 
 

@@ -19,9 +19,9 @@ Conventions, kept by the helpers in `common`:
 * colours come from the colour-blind safe ColorBrewer palettes of the Danmarkskort.
 
 One module per report section: `trends` (the kommune's and the national trend),
-`outcome_shares`, `provision_rates`, `comparison` (funnel, ranking, distribution) and
-`learning`; `common` holds the shared pieces. Every chart and every constant is
-importable from `omglib.present.charts`.
+`outcome_shares`, `provision_rates` and `comparison` (funnel, ranking, distribution);
+`common` holds the shared pieces. Every chart and every constant is importable from
+`omglib.present.charts`. The learning loop's charts are `omglib.learning.charts`.
 """
 
 from __future__ import annotations
@@ -65,7 +65,6 @@ from omglib.present.charts.common import (
     WIDTH,
 )
 from omglib.present.charts.comparison import distribution, funnel, ranking
-from omglib.present.charts.learning import NO_REASONS, NO_REMANDS, follow_up, reasons
 from omglib.present.charts.outcome_shares import outcomes
 from omglib.present.charts.provision_rates import provisions
 from omglib.present.charts.trends import national_trend, trend
@@ -94,8 +93,6 @@ __all__ = [
     "NO_KOMMUNER",
     "NO_NATIONAL",
     "NO_PROVISIONS",
-    "NO_REASONS",
-    "NO_REMANDS",
     "OTHER_KOMMUNER",
     "OUTCOME_COLOURS",
     "OUTLINE_COLOUR",
@@ -110,12 +107,10 @@ __all__ = [
     "VERDICT_TITLE",
     "WIDTH",
     "distribution",
-    "follow_up",
     "funnel",
     "national_trend",
     "outcomes",
     "provisions",
     "ranking",
-    "reasons",
     "trend",
 ]

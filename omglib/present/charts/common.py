@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from omglib import registry, stats
-from omglib.geo.classify import DIVERGING, FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL
 from omglib.present import danish
 from omglib.present.contrast import blend, hex_colour
 from omglib.present.display import Figure
+from omglib.present.palette import DIVERGING, FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL
 
 WIDTH: Final = 560
 HEIGHT: Final = 320
@@ -110,28 +110,28 @@ def row_rate_text(row: pd.Series) -> str:
 
 def case_count(total: int) -> str:
     """A number of cases as text: "1 sag", "1.234 sager"."""
-    return f"{danish.format_int(total)} {'sag' if total == 1 else 'sager'}"
+    return danish.format_count(total, "sag", "sager")
 
 
 def kommuner(count: int) -> str:
-    return f"{count} kommune" if count == 1 else f"{count} kommuner"
+    return danish.format_count(count, "kommune", "kommuner")
 
 
 def with_texts(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with Danish texts for tooltips and tables added: `rate_text`,
     `interval_text` and `sagsgrundlag` (whether the rate rests on few cases: the frame's
-    own `faa_sager` flag where it has one, else fewer than `stats.DEFAULT_MIN_CASES`)."""
+    own `faa_sager` flag where it has one, else fewer than `stats.DEFAULT_MIN_CASES`);
+    a `vurdering` column of verdicts becomes their Danish phrases."""
     few = (
         frame["faa_sager"].to_numpy(dtype=bool)
         if "faa_sager" in frame.columns
         else stats.few_cases(frame["realitetsbehandlede"].to_numpy())
     )
+    if "vurdering" in frame.columns:
+        frame = frame.assign(vurdering=danish.verdict_phrases(frame["vurdering"]))
     return frame.assign(
         rate_text=[row_rate_text(row) for _, row in frame.iterrows()],
-        interval_text=[
-            danish.format_interval(low, high)
-            for low, high in zip(frame["omgoerelse_nedre"], frame["omgoerelse_oevre"], strict=True)
-        ],
+        interval_text=[danish.interval_text(row) for _, row in frame.iterrows()],
         sagsgrundlag=np.where(few, FEW_CASES, ENOUGH_CASES),
     )
 

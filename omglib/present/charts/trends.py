@@ -94,7 +94,7 @@ def _trend_description(key: KeyFigures) -> str:
         course += f" og {row_rate_text(last)} i {int(last['aar'])}"
     if pd.notna(last["landsniveau"]):
         course += f" mod et landsniveau på {danish.format_pct(last['landsniveau'])}"
-    return f"{subject} {course}: {key.trend_test.verdict}."
+    return f"{subject} {course}: {danish.verdict_text(key.trend_test)}."
 
 
 # --- 7. the national trend ------------------------------------------------------------

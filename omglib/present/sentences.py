@@ -1,0 +1,152 @@
+"""The sentences of a kommune report built from the core's values: the headline, the
+kommune's own totals, its rank, its case count against the year before and the spread of
+rates across kommuner.
+
+The core (`figures`, `comparisons`) returns numbers and verdicts; this module words them
+in Danish, so wording changes in one place and the numbers can be tested on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from omglib import comparisons, registry, stats
+from omglib.comparisons import CaseCountChange, Rank, RateSpread
+from omglib.figures import KeyFigures
+from omglib.present import danish
+from omglib.present.display import Markdown
+
+PEER_GROUP_EXPLANATION: Final = (
+    f"Sammenlignelige kommuner er de {comparisons.PEER_GROUP_SIZE} kommuner, hvis indbyggertal ligger "
+    "nærmest kommunens eget, målt på forholdet mellem indbyggertallene (20.000 og 40.000 "
+    "ligger lige så langt fra hinanden som 50.000 og 100.000). Kommuner af samme størrelse "
+    "har typisk et lignende antal sager og en lignende organisering; kommunens region vises "
+    "for sig."
+)
+"""How the peer group is chosen, for the report (see `comparisons.peer_group`)."""
+
+
+def headline(key: KeyFigures) -> Markdown:
+    """The report's first sentence as Markdown, with counts and interval (the
+    synthetic-data notice is the title's job: `narrative.title`)."""
+    row = key.current
+    lines = [
+        f"**Omgørelsesprocent {danish.format_pct(row['omgoerelsesprocent'])}** "
+        f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))} "
+        f"omgjort; 95 %-interval {danish.interval_text(row)}) – {key.kommune}, "
+        f"{registry.area_name(key.area).lower()} {key.year}."
+    ]
+    if key.national is not None:
+        lines.append(
+            f"Landsniveau {danish.format_pct(key.national['omgoerelsesprocent'])}: "
+            f"{danish.verdict_text(key.comparison)}."
+        )
+    else:
+        lines.append(key.national_note)
+    if key.few_cases:
+        lines.append(f"Bemærk: tallet hviler på under {stats.DEFAULT_MIN_CASES} sager.")
+    return Markdown("  \n".join(lines))
+
+
+def volume_lines(key: KeyFigures) -> list[str]:
+    """The kommune's own totals as sentences: decisions, share appealed, share of all
+    decisions overturned, complaints received (empty without volumes)."""
+    volumes = key.volumes
+    if volumes is None:
+        return []
+    lines = [
+        f"Kommunens afgørelser i alt: {danish.format_int(volumes['afgoerelser_i_alt'])}",
+        f"Andel påklaget til Ankestyrelsen: {danish.format_pct(volumes['andel_paaklaget'])} "
+        f"({danish.format_int(volumes['sager_i_ankestyrelsen'])} sager)",
+        "Andel af alle afgørelser der blev omgjort: "
+        f"{danish.format_pct(volumes['andel_omgjort_af_alle'], decimals=2)}",
+    ]
+    if "klager_modtaget" in volumes.index:
+        lines.append(f"Klager modtaget i kommunen: {danish.format_int(volumes['klager_modtaget'])}")
+    return lines
+
+
+def key_figures_record(key: KeyFigures) -> dict[str, Any]:
+    """The key figures as plain values for JSON output, verdicts worded in Danish."""
+    return {
+        "kommunekode": key.kommunekode,
+        "kommune": key.kommune,
+        "omraade": key.area,
+        "aar": key.year,
+        "tal": _plain(key.current),
+        "landstal": None if key.national is None else _plain(key.national),
+        "landstal_grundlag": key.national_note,
+        "sammenligning_med_landsniveau": _result(key.comparison),
+        "udvikling": [_plain(row) for _, row in key.trend.astype(object).iterrows()],
+        "udviklingstest": _result(key.trend_test),
+        "aendring_fra_aaret_foer": None if key.change is None else _result(key.change),
+        "volumen": None if key.volumes is None else _plain(key.volumes),
+        "faa_sager": key.few_cases,
+        "syntetiske_data": key.synthetic,
+        "kilde": key.source,
+    }
+
+
+def _plain(row: pd.Series) -> dict[str, Any]:
+    return {
+        str(k): (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
+        for k, v in row.items()
+    }
+
+
+def _result(result: stats.SignificanceResult) -> dict[str, Any]:
+    p = None if np.isnan(result.p_value) else float(result.p_value)
+    return {"p_vaerdi": p, "retning": result.direction, "vurdering": danish.verdict_text(result)}
+
+
+def rank(place: Rank) -> str:
+    """The rank as a Danish sentence: "Nr. 12 af 95 kommuner (1 = lavest omgørelsesprocent)."."""
+    scale = "(1 = lavest omgørelsesprocent)"
+    if place.position is None:
+        return (
+            "Kommunen har ingen realitetsbehandlede sager og er ikke rangeret; "
+            f"{danish.format_count(place.of, 'kommune', 'kommuner')} med sager er rangeret {scale}."
+        )
+    prefix = "Delt nr." if place.tied else "Nr."
+    text = (
+        f"{prefix} {danish.format_int(place.position)} af {danish.format_count(place.of, 'kommune', 'kommuner')} "
+        f"{scale}"
+    )
+    if place.unranked:
+        text += f"; {danish.format_count(place.unranked, 'kommune', 'kommuner')} uden sager er ikke rangeret"
+    return text + "."
+
+
+def case_count_change(change: CaseCountChange) -> str:
+    """The change as a Danish sentence, e.g. "34 realitetsbehandlede sager i 2024 mod
+    28 i 2023 (+21 %)."."""
+    cases = danish.format_count(
+        change.this_year, "realitetsbehandlet sag", "realitetsbehandlede sager"
+    )
+    now = f"{cases} i {change.year}"
+    if change.previous_year is None:
+        return f"{now}; {change.year - 1} findes ikke i datafilen."
+    before = f"{now} mod {danish.format_int(change.previous_year)} i {change.year - 1}"
+    if change.change is None:
+        return f"{before}."
+    return f"{before} ({danish.format_change_pct(change.previous_year, change.this_year)})."
+
+
+def rate_spread(spread: RateSpread) -> str:
+    """The spread of the kommuner's omgørelsesprocenter as a Danish sentence."""
+    minimum = danish.format_int(spread.min_cases)
+    if spread.median is None:
+        who = (
+            "Ingen kommuner"
+            if not spread.kommuner
+            else f"Kun {danish.format_count(spread.kommuner, 'kommune', 'kommuner')}"
+        )
+        return f"{who} har mindst {minimum} sager, for få til at beskrive spredningen mellem kommunerne."
+    return (
+        f"Halvdelen af de {danish.format_count(spread.kommuner, 'kommune', 'kommuner')} med mindst {minimum} sager har en "
+        f"omgørelsesprocent mellem {danish.format_pct(spread.lower_quartile)} og "
+        f"{danish.format_pct(spread.upper_quartile)} (median {danish.format_pct(spread.median)})."
+    )

@@ -1,0 +1,90 @@
+"""The areas omglib reports on, and which provisions make up each in a given year.
+
+Socialområdet is every provision; the handicap areas (børnehandicap, voksenhandicap)
+are the provisions `data/paragraffer.csv` assigns them, which change with the year a
+provision moves between laws. A user may name an area as written in
+`data/omraader.yaml` or give a single provision ("SEL § 41") instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from omglib.errors import OmgError
+from omglib.names import fold
+from omglib.registry.data import area_file, provisions
+from omglib.registry.provision import provision_id
+
+SOCIAL_AREA = "socialomraadet"
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area as omglib reports it: an id, its Danish name and whether it is all provisions."""
+
+    id: str
+    name: str
+    short_name: str
+    description: str
+    all_provisions: bool
+
+
+@cache
+def areas() -> dict[str, Area]:
+    """The areas by id (socialomraadet, boernehandicap, voksenhandicap)."""
+    return {
+        area_id: Area(
+            id=area_id,
+            name=spec["navn"],
+            short_name=spec["kort"],
+            description=spec["beskrivelse"],
+            all_provisions=bool(spec["alle_paragraffer"]),
+        )
+        for area_id, spec in area_file().items()
+    }
+
+
+@cache
+def _area_names() -> dict[str, str]:
+    lookup = {}
+    for area_id, spec in area_file().items():
+        for variant in [area_id, spec["navn"], spec["kort"], *spec["aliaser"]]:
+            lookup[fold(variant)] = area_id
+    return lookup
+
+
+def area_id(value: object) -> str | None:
+    """The area id for a written area name ("Børnehandicapområdet"), or None."""
+    return _area_names().get(fold(value))
+
+
+def resolve_area(value: object) -> str:
+    """An area id ("boernehandicap") or a canonical provision ("SEL § 41") from what a
+    user typed ("Børnehandicapområdet", "serviceloven § 41")."""
+    area = area_id(value)
+    if area is not None:
+        return area
+    if "§" in str(value):
+        return provision_id(value)
+    known = ", ".join(areas())
+    raise OmgError(
+        f"Ukendt område '{value}' – forventede et af {known} eller en paragraf som 'SEL § 41'"
+    )
+
+
+def area_name(area: str) -> str:
+    """The Danish display name of an area id or provision."""
+    return areas()[area].name if area in areas() else area
+
+
+def handicap_area(provision: str, year: int) -> str | None:
+    """The handicap area a provision belongs to in `year`, or None (socialområdet only)."""
+    registry = provisions()
+    row = registry[
+        (registry["paragraf"] == provision)
+        & (registry["fra_aar"] <= year)
+        & (registry["til_aar"] >= year)
+    ]
+    areas_found = sorted(set(row["omraade"]) - {""})
+    return areas_found[0] if areas_found else None
