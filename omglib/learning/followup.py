@@ -20,6 +20,7 @@ from omglib.learning.handleplan import ActionPlan
 from omglib.learning.knowledgebank import KnowledgeBank, knowledge_bank
 from omglib.present import danish
 from omglib.present.display import Figure, Html, Markdown, table_html
+from omglib.present.html import user_text
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def _cases_or_note(inputs: FollowUpInputs) -> analyses.LearningCases | Markdown:
         )
     if not (cases.frame["kommunekode"] == inputs.kommune).any():
         name = registry.kommune_name(inputs.kommune)
-        return Markdown(f"*Sagsfilen {cases.provenance.file} har ingen sager fra {name}.*")
+        file = user_text(cases.provenance.file)
+        return Markdown(f"*Sagsfilen {file} har ingen sager fra {name}.*")
     return cases
 
 

@@ -11,7 +11,6 @@ part of it: the bank is for committees and colleagues, not for finding a case.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import re
 import zipfile
@@ -111,7 +110,7 @@ class KnowledgeBank:
                 "knowledge_bank.html.j2",
                 filters=[self._filter(column) for column in FILTERS],
                 count=f"Viser {len(self.table)} af {len(self.table)} afgørelser.",
-                headers=[_escape(title) for title in COLUMNS.values()],
+                headers=list(COLUMNS.values()),
                 rows=[self._row(record) for record in self.table.to_dict("records")],
                 script=Markup(FILTER_SCRIPT),
             )
@@ -120,9 +119,9 @@ class KnowledgeBank:
     def _filter(self, column: str) -> dict[str, Any]:
         values = sorted({v for cell in self.table[column] for v in _values(cell)}, key=str)
         return {
-            "label": _escape(COLUMNS[column]),
+            "label": COLUMNS[column],
             "name": column,
-            "options": [_escape(str(v)) for v in values],
+            "options": [str(v) for v in values],
         }
 
     def _row(self, record: dict[Any, Any]) -> dict[str, Any]:
@@ -132,10 +131,8 @@ class KnowledgeBank:
             "dato": "" if pd.isna(record["dato"]) else danish.format_date(record["dato"].date()),
         }
         return {
-            "data": [
-                (column, _escape("|".join(map(str, _values(record[column]))))) for column in FILTERS
-            ],
-            "cells": [_escape(str(shown[c])) for c in COLUMNS],
+            "data": [(column, "|".join(map(str, _values(record[column])))) for column in FILTERS],
+            "cells": [str(shown[c]) for c in COLUMNS],
         }
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -147,10 +144,6 @@ class KnowledgeBank:
                 "vidensbank.xlsx": base64.b64encode(self.xlsx_bytes()).decode("ascii"),
             },
         }
-
-
-def _escape(text: str) -> Markup:
-    return Markup(html.escape(text))
 
 
 def _values(cell: object) -> tuple[object, ...]:

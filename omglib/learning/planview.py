@@ -6,7 +6,6 @@ against what was measured, before and after the plan, and plain text for
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 
 from markupsafe import Markup
@@ -58,11 +57,11 @@ def plan_table(plan: ActionPlan, today: dt.date) -> Html:
     (`narrative.report_date()` in reports)."""
     rows = [
         [
-            _escape(action.topic),
-            _escape(action.goal),
+            action.topic,
+            action.goal,
             _activities_html(action.activities),
-            _escape(period_text(action.start, action.end)),
-            _escape(action.responsible),
+            period_text(action.start, action.end),
+            action.responsible,
             _status_html(action, today),
         ]
         for action in plan.actions
@@ -71,11 +70,11 @@ def plan_table(plan: ActionPlan, today: dt.date) -> Html:
     return Html(
         render(
             "plan_table.html.j2",
-            caption=_escape(plan_heading(plan)),
-            columns=[_escape(title) for title in head],
+            caption=plan_heading(plan),
+            columns=head,
             rows=rows,
             css="omg-plan",
-            source=_escape(plan.source) if plan.source else None,
+            source=plan.source or None,
         )
     )
 
@@ -87,9 +86,9 @@ def targets_table(
     counts and 95 % interval), Vurdering (in words, with the reason)."""
     rows = [
         [
-            _escape(f"{result.action.topic}: {result.target.describe()}"),
-            _escape(_figure_text(result.target)),
-            _escape(measured_text(result.measurement)),
+            f"{result.action.topic}: {result.target.describe()}",
+            _figure_text(result.target),
+            measured_text(result.measurement),
             _verdict_html(result.verdict),
         ]
         for result in evaluate_targets(plan, data, volumes, cases)
@@ -97,8 +96,8 @@ def targets_table(
     return Html(
         render(
             "table.html.j2",
-            caption=_escape(f"Handleplanens mål – {plan.kommune_name} Kommune"),
-            columns=[_escape(title) for title in ["Mål", "Tal", "Målt", "Vurdering"]],
+            caption=f"Handleplanens mål – {plan.kommune_name} Kommune",
+            columns=["Mål", "Tal", "Målt", "Vurdering"],
             rows=rows,
             css="omg-plan-targets",
         )
@@ -109,19 +108,15 @@ def _figure_text(target: Target) -> str:
     return f"{plantargets.FIGURES[target.figure].label}, {registry.area_name(target.area).lower()}"
 
 
-def _escape(text: str) -> Markup:
-    return Markup(html.escape(text, quote=False))
-
-
 def _activities_html(activities: tuple[str, ...]) -> Markup:
-    return render("plan_activities.html.j2", activities=[_escape(item) for item in activities])
+    return render("plan_activities.html.j2", activities=activities)
 
 
 def _status_html(action: Action, today: dt.date) -> Markup:
     return render(
         "plan_status.html.j2",
         css=STATUS_CLASSES[action.status],
-        status=_escape(action.status.capitalize()),
+        status=action.status.capitalize(),
         overdue=is_overdue(action, today),
         overdue_label=OVERDUE_LABEL,
     )
@@ -131,8 +126,8 @@ def _verdict_html(verdict: Verdict) -> Markup:
     return render(
         "plan_verdict.html.j2",
         outcome=verdict.outcome,
-        label=_escape(verdict.label.capitalize()),
-        reason=_escape(verdict.reason),
+        label=verdict.label.capitalize(),
+        reason=verdict.reason,
     )
 
 

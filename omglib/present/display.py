@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from markupsafe import Markup
 
 from omglib.present.html import render
 
@@ -52,9 +51,9 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> Html:
     return Html(
         render(
             "table.html.j2",
-            caption=_escape(caption) if caption else None,
-            columns=[_escape(column) for column in frame.columns],
-            rows=[[_escape(value) for value in row] for row in frame.itertuples(index=False)],
+            caption=caption or None,
+            columns=[_text(column) for column in frame.columns],
+            rows=[[_text(value) for value in row] for row in frame.itertuples(index=False)],
             css=None,
         )
     )
@@ -63,11 +62,6 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> Html:
 def _text(value: Any) -> str:
     """A cell's text: empty for a missing value."""
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def _escape(value: Any) -> Markup:
-    text = _text(value)
-    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ wording lives here once, tested, not copied into each notebook.
 from __future__ import annotations
 
 import datetime
-import html
 import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 
 from omglib import comparisons, inputs, registry
 from omglib.dataset import Dataset, Volumes
@@ -52,7 +50,7 @@ def title(heading: str, data: Dataset) -> Markdown:
     data are the demo data (so it is on the first screen)."""
     parts = [f"# {heading}"]
     if data.provenance.synthetic:
-        parts.append(render("notice.html.j2", notice=_escape(danish.SYNTHETIC_NOTICE)))
+        parts.append(render("notice.html.j2", notice=danish.SYNTHETIC_NOTICE))
     return Markdown("\n\n".join(parts))
 
 
@@ -89,20 +87,16 @@ def footer(data: Dataset, parameters: dict[str, Any], volumes: Volumes | None = 
     return Html(
         render(
             "footer.html.j2",
-            sources=[{"file": _escape(p.file), "sha256": Markup(p.sha256)} for p in sources],
+            sources=sources,
             parameters=[
-                (_escape(str(k)), _escape(repr(v)))
+                (str(k), repr(v))
                 for k, v in sorted(parameters.items())
                 if not str(k).endswith("_file")
             ],
-            date=Markup(danish.format_date(report_date())),
-            versions=[(_escape(k), _escape(v)) for k, v in package_versions().items()],
+            date=danish.format_date(report_date()),
+            versions=list(package_versions().items()),
         )
     )
-
-
-def _escape(text: str) -> Markup:
-    return Markup(html.escape(text))
 
 
 def rates_table(frame: pd.DataFrame, label: str, label_title: str, caption: str) -> Html:

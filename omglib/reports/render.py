@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import html
 import json
 from importlib.resources import files
 from pathlib import Path
@@ -85,16 +84,15 @@ class FigurePreprocessor(Preprocessor):
 def figure_html(figure: dict[str, Any], static: bool) -> str:
     """A figure's markup: the chart, its description as caption, its numbers as a table."""
     table = figure["table_html"]
-    spec = json.dumps(figure["spec"], ensure_ascii=False, separators=(",", ":"))
     return str(
         render(
             "figure.html.j2",
             static=static,
-            description=Markup(html.escape(figure["description"])),
+            description=figure["description"],
             svg=Markup(vl_convert.vegalite_to_svg(figure["spec"], format_locale=LOCALE))
             if static
             else None,
-            spec=None if static else Markup(spec.replace("</", "<\\/")),
+            spec=None if static else figure["spec"],
             table=Markup(table),
             printed=table.count("<tr>") <= PRINTED_TABLE_ROWS + 1,
         )
