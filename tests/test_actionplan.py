@@ -125,6 +125,15 @@ def test_missing_field_names_the_action_by_number_and_topic(tmp_path: Path) -> N
     ]
 
 
+def test_plan_dates_are_written_as_in_the_data_files(tmp_path: Path) -> None:
+    """The same four ways as a data file's dates (`io.schema.DATE_FORMATS`)."""
+    for written in ("2025-03-31", "31-03-2025", "31.03.2025", "31/03/2025"):
+        plan = read_action_plan(
+            write(tmp_path, VALID.replace("til: 31.03.2025", f"til: {written}"))
+        )
+        assert plan.actions[1].end == dt.date(2025, 3, 31), written
+
+
 def test_bad_date_says_which_format_is_expected(tmp_path: Path) -> None:
     text = VALID.replace("til: 2024-12-31", "til: 2024-02-30")
     assert problems(tmp_path, text) == [

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -165,7 +166,8 @@ def parse_year(checker: Checker, column: str = "aar") -> pd.Series:
     return number.where(valid & ~out_of_range).astype("Int64")
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
+DATE_FORMATS: Final = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
+"""How dates may be written, in every file a user gives (data files, handleplans)."""
 
 
 def parse_date(checker: Checker, column: str, required: bool = True) -> pd.Series:

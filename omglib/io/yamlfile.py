@@ -18,9 +18,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from omglib.errors import DataError, Problem
 from omglib.formats import listed, plural
+from omglib.io.schema import DATE_FORMATS
 from omglib.names import closest, fold
 
-DATE_FORMATS: Final = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 DATE_EXPECTED: Final = "forventede en dato som 2024-04-01 (år-måned-dag) eller 01-04-2024"
 NULL_TAG: Final = "tag:yaml.org,2002:null"
 

@@ -32,7 +32,7 @@ Keys, statuses, figure names and areas are matched with omglib's one folding rul
 (`names.fold`): case, spaces and punctuation do not matter and æ, ø, å may be written
 ae, oe, aa, so `mål:`, `Status: Gennemfoert` and `tal: Omgørelsesprocent` are all read;
 anything else gets a "mente du ...?" suggestion. Dates are written 2024-04-01,
-01-04-2024 or 01.04.2024. A rate threshold is read as a percentage when written with
+01-04-2024, 01.04.2024 or 01/04/2024 (`io.schema.DATE_FORMATS`). A rate threshold is read as a percentage when written with
 "%" or "pct." ("40 %", "12,5 %") or as a number from 1 to 100 (40); a plain number
 below 1 is a share (0.4 is 40 %), so write "0,5 %" for half a percent. It must lie
 strictly between 0 % and 100 %. A count threshold is a whole number (30).
