@@ -6,7 +6,6 @@ traceback only with --debug). `omg validate` lists every problem it finds.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import traceback
@@ -35,7 +34,7 @@ from omglib.output import write_text_atomic
 from omglib.present import summaries
 
 if TYPE_CHECKING:
-    from omglib.reports.batch import Executor
+    pass
 
 EXIT_USER_ERROR = 2
 EXIT_BATCH_FAILED = 1
@@ -212,31 +211,21 @@ def reports_command(
     """Lav rapporter (HTML/PDF) for kommuner, områder og år, på denne maskine eller på en
     Dask-klynge (--scheduler). Afslutter med kode 1, hvis en rapport fejlede (de øvrige
     laves stadig)."""
-    from omglib.reports.batch import run_batch
+    from omglib.reports.batch import check_executor_options, executor_for, run_batch
     from omglib.reports.parameters import build_request, read_parameter_file
 
-    _check_executor_options(jobs, scheduler, shared_inputs)
+    check_executor_options(jobs, scheduler, shared_inputs)
     chosen = read_parameter_file(params_file) if params_file else {}
     chosen.update(_given_parameters(options))
     source = str(params_file) if params_file else "kommandolinjen"
     request = build_request(chosen, source, inputs.data_or_demo)
-    executor = _executor(jobs, scheduler, shared_inputs)
+    executor = executor_for(jobs, scheduler, shared_inputs)
     summary = run_batch(request, out, executor, engine=engine, force=force)
     for line in summary.lines():
         click.echo(line, err=bool(summary.failed))
     click.echo(f"Rapporterne ligger i {out.resolve()} (oversigt: {out / 'manifest.json'})")
     if summary.failed:
         sys.exit(EXIT_BATCH_FAILED)
-
-
-def _check_executor_options(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> None:
-    if scheduler is not None and jobs is not None:
-        raise OmgError(
-            "--jobs gælder kun på denne maskine – med --scheduler bestemmer Dask-klyngens "
-            "workere, hvor mange rapporter der laves ad gangen"
-        )
-    if scheduler is None and shared_inputs:
-        raise OmgError("--shared-inputs gælder kun sammen med --scheduler")
 
 
 def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
@@ -255,22 +244,6 @@ def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
         "format": options["formats"],
     }
     return {key: value for key, value in given.items() if value is not None}
-
-
-def _executor(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> Executor:
-    from omglib.reports.batch import LocalExecutor
-
-    if scheduler is None:
-        return LocalExecutor(jobs or os.cpu_count() or 1)
-    try:
-        from omglib.reports.distributed import DaskExecutor
-    except ModuleNotFoundError as error:
-        if error.name not in {"dask", "distributed"}:
-            raise
-        raise OmgError(
-            "--scheduler kræver Dask – installér det med pip install 'omglib[dask]'"
-        ) from error
-    return DaskExecutor(scheduler, shared_inputs=shared_inputs)
 
 
 @main.command("demo-data")

@@ -188,6 +188,33 @@ class LocalExecutor:
                 yield _outcome_of(future, futures[future])
 
 
+def check_executor_options(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> None:
+    """A Danish error for executor options that do not go together."""
+    if scheduler is not None and jobs is not None:
+        raise OmgError(
+            "--jobs gælder kun på denne maskine – med --scheduler bestemmer Dask-klyngens "
+            "workere, hvor mange rapporter der laves ad gangen"
+        )
+    if scheduler is None and shared_inputs:
+        raise OmgError("--shared-inputs gælder kun sammen med --scheduler")
+
+
+def executor_for(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> Executor:
+    """The executor `omg reports` asked for: `jobs` local processes (default one per
+    core), or the Dask cluster at `scheduler`; a Danish error when Dask is not installed."""
+    if scheduler is None:
+        return LocalExecutor(jobs or os.cpu_count() or 1)
+    try:
+        from omglib.reports.distributed import DaskExecutor
+    except ModuleNotFoundError as error:
+        if error.name not in {"dask", "distributed"}:
+            raise
+        raise OmgError(
+            "--scheduler kræver Dask – installér det med pip install 'omglib[dask]'"
+        ) from error
+    return DaskExecutor(scheduler, shared_inputs=shared_inputs)
+
+
 def stop_kernels_at_exit() -> None:
     """Stop this worker process's warm kernels when the process ends."""
     from multiprocessing.util import Finalize
