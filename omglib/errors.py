@@ -8,6 +8,7 @@ user can fix them all in one go instead of one per run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 MAX_PROBLEMS_SHOWN = 25
 
@@ -28,12 +29,16 @@ class Problem:
     message: str
     more_rows: int = 0
 
+    #: How a place in the file is named: rows and columns of a table.
+    row_word: ClassVar[str] = "række"
+    column_word: ClassVar[str] = "kolonne "
+
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"række {self.row}")
+            where.append(f"{self.row_word} {self.row}")
         if self.column is not None:
-            where.append(f"kolonne '{self.column}'")
+            where.append(f"{self.column_word}'{self.column}'")
         found = f"'{self.value}': " if self.value is not None else ""
         return f"{', '.join(where)}: {found}{self.message}"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import ClassVar, Final, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -29,13 +29,8 @@ NULL_TAG: Final = "tag:yaml.org,2002:null"
 class LineProblem(Problem):
     """A problem in a YAML file, placed by line (YAML has lines, not rows) and field."""
 
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"linje {self.row}")
-        if self.column is not None:
-            where.append(f"'{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
+    row_word: ClassVar[str] = "linje"
+    column_word: ClassVar[str] = ""
 
 
 Field = tuple[ScalarNode, Node]
