@@ -26,6 +26,10 @@ OVERTURNED: tuple[str, ...] = ("aendret", "ophaevet", "hjemvist")
 #: `aendret_ophaevet`; `afvist` is optional.
 COUNT_COLUMNS: tuple[str, ...] = ("stadfaestet", "hjemvist", "aendret_ophaevet", "afvist")
 DETAIL_COLUMNS: tuple[str, ...] = ("aendret", "ophaevet")
+#: Count columns of the cases decided on their merits (the denominator of every rate),
+#: and of those omgjort (the omgørelsesprocent's numerator).
+ON_MERITS_COUNTS: tuple[str, ...] = ("stadfaestet", "hjemvist", "aendret_ophaevet")
+OVERTURNED_COUNTS: tuple[str, ...] = ("hjemvist", "aendret_ophaevet")
 
 #: Count columns as reports name them, in display order. (Files use Ankestyrelsen's own
 #: headers, "Stadfæstelse", "Hjemvisning", ...: the first spelling of each column in
@@ -119,14 +123,20 @@ def rate_with_interval(
     return successes / trials, (float(lower), float(upper))
 
 
+def column_sum(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """The columns added up row by row (a missing value stays missing)."""
+    first, *rest = columns
+    return sum((frame[column] for column in rest), frame[first])
+
+
 def add_rates(counts: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """The counts with `realitetsbehandlede`, `omgjort`, the four rates (as proportions)
     and the Wilson interval of the omgørelsesprocent (`omgoerelse_nedre`,
     `omgoerelse_oevre`) added. A rate with no realitetsbehandlede sager is NaN: "no rate",
     never 0 %."""
     result = counts.copy()
-    on_merits = result["stadfaestet"] + result["hjemvist"] + result["aendret_ophaevet"]
-    overturned = result["hjemvist"] + result["aendret_ophaevet"]
+    on_merits = column_sum(result, ON_MERITS_COUNTS)
+    overturned = column_sum(result, OVERTURNED_COUNTS)
     result["realitetsbehandlede"] = on_merits
     result["omgjort"] = overturned
     denominator = on_merits.where(on_merits > 0).astype("float64")

@@ -16,15 +16,15 @@ import pandas as pd
 
 from omglib.formats import format_pct
 from omglib.io import schema
+from omglib.outcomes import ON_MERITS_COUNTS, OVERTURNED_COUNTS, column_sum
 
 #: Percentage columns and the counts they are computed from: (numerator parts).
 PERCENT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "procent_omgjort": ("hjemvist", "aendret_ophaevet"),
+    "procent_omgjort": OVERTURNED_COUNTS,
     "procent_hjemvist": ("hjemvist",),
     "procent_aendret_ophaevet": ("aendret_ophaevet",),
     "procent_stadfaestet": ("stadfaestet",),
 }
-ON_MERITS_PARTS: tuple[str, ...] = ("stadfaestet", "hjemvist", "aendret_ophaevet")
 #: Largest disagreement between a given percentage and the recomputed one, in points,
 #: for a percentage written with one decimal or more; one written as a whole number may
 #: differ by its own rounding (0,5 point).
@@ -33,7 +33,7 @@ PERCENT_TOLERANCE = 0.1
 
 def flag_on_merits_total(checker: schema.Checker, frame: pd.DataFrame) -> None:
     """ "Realitetsbehandlede sager i alt" must be stadfæstede + hjemviste + ændrede/ophævede."""
-    parts = {column: frame[column] for column in ON_MERITS_PARTS}
+    parts = {column: frame[column] for column in ON_MERITS_COUNTS}
     schema.flag_total(checker, frame["realitetsbehandlede"], parts, "realitetsbehandlede")
 
 
@@ -41,7 +41,7 @@ def flag_percentages(checker: schema.Checker, frame: pd.DataFrame) -> None:
     """Each given percentage recomputed from the counts on its row (of the cases decided
     on their merits); more than PERCENT_TOLERANCE points apart is a problem, and so is a
     rate given where there are no cases or missing ("." or empty) where there are."""
-    on_merits = sum((frame[c] for c in ON_MERITS_PARTS[1:]), frame[ON_MERITS_PARTS[0]])
+    on_merits = column_sum(frame, ON_MERITS_COUNTS)
     for column, numerator_parts in PERCENT_COLUMNS.items():
         if column not in checker.source.frame.columns:
             continue
@@ -77,7 +77,7 @@ def flag_percentages(checker: schema.Checker, frame: pd.DataFrame) -> None:
 def _formula(checker: schema.Checker, numerator_parts: Sequence[str]) -> str:
     title = checker.source.headers.get
     numerator = " + ".join(title(c, c) for c in numerator_parts)
-    denominator = " + ".join(title(c, c) for c in ON_MERITS_PARTS)
+    denominator = " + ".join(title(c, c) for c in ON_MERITS_COUNTS)
     if len(numerator_parts) > 1:
         numerator = f"({numerator})"
     return f"{numerator} / ({denominator})"

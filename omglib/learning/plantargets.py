@@ -19,7 +19,7 @@ from omglib.dataset import Dataset, Volumes
 from omglib.io.readers import CaseTable
 from omglib.learning import analyses
 from omglib.names import fold
-from omglib.outcomes import rate_with_interval
+from omglib.outcomes import ON_MERITS_COUNTS, OVERTURNED_COUNTS, rate_with_interval
 from omglib.present import danish
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def outcome_counts(data: Dataset, kommune: int, area: str, year: int) -> pd.Seri
     """The kommune's summed counts for an area and year (zeros when it had no cases)."""
     rows = data.select(area, year)
     rows = rows[rows["kommunekode"] == kommune]
-    columns = ["stadfaestet", "hjemvist", "aendret_ophaevet"]
+    columns = list(ON_MERITS_COUNTS)
     return rows[columns].sum().astype("int64")
 
 
@@ -150,9 +150,7 @@ def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
     return Measurement(year, float(count), None, received)
 
 
-register_figure(
-    "omgoerelsesprocent", "Omgørelsesprocent", "rate", _rate(("hjemvist", "aendret_ophaevet"))
-)
+register_figure("omgoerelsesprocent", "Omgørelsesprocent", "rate", _rate(OVERTURNED_COUNTS))
 register_figure("hjemvisningsprocent", "Hjemvisningsprocent", "rate", _rate(("hjemvist",)))
 register_figure(
     "aendringsprocent", "Ændrings-/ophævelsesprocent", "rate", _rate(("aendret_ophaevet",))

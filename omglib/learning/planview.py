@@ -14,6 +14,7 @@ from omglib import registry, stats
 from omglib.dataset import Dataset, Volumes
 from omglib.errors import OmgError
 from omglib.io.readers import CaseTable
+from omglib.outcomes import OVERTURNED_COUNTS
 from omglib.learning import plantargets
 from omglib.learning.handleplan import (
     OVERDUE_LABEL,
@@ -153,8 +154,8 @@ def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Ma
         return Markdown(f"Før og efter handleplanen: {missing_year_note(data, plan.start_year)}")
     old = outcome_counts(data, plan.kommune, area, before)
     new = outcome_counts(data, plan.kommune, area, after)
-    k_old, n_old = int(old[["hjemvist", "aendret_ophaevet"]].sum()), int(old.sum())
-    k_new, n_new = int(new[["hjemvist", "aendret_ophaevet"]].sum()), int(new.sum())
+    k_old, n_old = int(old[list(OVERTURNED_COUNTS)].sum()), int(old.sum())
+    k_new, n_new = int(new[list(OVERTURNED_COUNTS)].sum()), int(new.sum())
     result = stats.compare_periods(k_old, n_old, k_new, n_new)
     started = (
         f"vedtaget {danish.format_date(plan.adopted)}"
