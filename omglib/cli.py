@@ -10,7 +10,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -22,6 +22,7 @@ from omglib.cli_options import (
     data_option,
     inputs_options,
     map_options,
+    mask_cpr_option,
     out_option,
     rates_options,
     report_input_options,
@@ -31,10 +32,7 @@ from omglib.cli_options import (
 from omglib.errors import DataError, OmgError
 from omglib.figures import key_figures, kommune_table
 from omglib.output import write_text_atomic
-from omglib.present import summaries
-
-if TYPE_CHECKING:
-    pass
+from omglib.present import danish, summaries
 
 EXIT_USER_ERROR = 2
 EXIT_BATCH_FAILED = 1
@@ -112,14 +110,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
+@mask_cpr_option
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], mask_cpr: bool) -> None:
     """Tjek datafiler og vis et resumé eller alle problemer."""
     ctx.obj["all_problems"] = True
     problems: list[str] = []
     for path in paths:
         try:
-            click.echo(summaries.describe_file(path))
+            click.echo(summaries.describe_file(path, mask_cpr))
         except DataError as error:
             problems.append(str(error))
     if problems:
@@ -134,6 +133,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 )
 @rates_options
 @out_option(help="Skriv til denne fil i stedet for skærmen.")
+@mask_cpr_option
 def rates(
     data_path: Path | None,
     volumes_path: Path | None,
@@ -142,15 +142,18 @@ def rates(
     year: int,
     output_format: str,
     out: Path | None,
+    mask_cpr: bool,
 ) -> None:
     """Omgørelsesprocent med interval, landsniveau, test og udvikling."""
-    data = inputs.data_or_demo(data_path)
-    volumes = inputs.volumes_or_demo(volumes_path, data_path)
+    data = inputs.data_or_demo(data_path, mask_cpr)
+    volumes = inputs.volumes_or_demo(volumes_path, data_path, mask_cpr)
     if kommune.strip().lower() in {"all", "alle"}:
         text = summaries.render_kommune_table(kommune_table(data, area, year), data, output_format)
     else:
         figures = key_figures(data, kommune, area, year, volumes=volumes)
         text = summaries.render_key_figures(figures, output_format)
+    if output_format == "csv" and data.provenance.synthetic:
+        click.echo(danish.SYNTHETIC_NOTICE, err=True)  # stdout stays a plain table
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
@@ -163,6 +166,7 @@ def rates(
 @area_year_options("Område eller paragraf.")
 @map_options
 @out_option(required=True, help="FIL.png, .svg, .pdf eller .html")
+@mask_cpr_option
 def map_command(
     data_path: Path | None,
     area: str,
@@ -174,13 +178,14 @@ def map_command(
     highlight: str | None,
     scheme: str,
     out: Path,
+    mask_cpr: bool,
 ) -> None:
     """Tegn Danmarkskortet for et område og år."""
     from omglib.geo.draw import check_kind, danmarkskort
     from omglib.geo.export import save_map
 
     kort = danmarkskort(
-        inputs.data_or_demo(data_path),
+        inputs.data_or_demo(data_path, mask_cpr),
         area,
         year,
         boundaries=boundaries,
@@ -218,7 +223,8 @@ def reports_command(
     chosen = read_parameter_file(params_file) if params_file else {}
     chosen.update(_given_parameters(options))
     source = str(params_file) if params_file else "kommandolinjen"
-    request = build_request(chosen, source, inputs.data_or_demo)
+    mask_cpr = chosen.get("mask_cpr") is True  # any other value is the request's problem
+    request = build_request(chosen, source, lambda path: inputs.data_or_demo(path, mask_cpr))
     executor = executor_for(jobs, scheduler, shared_inputs)
     summary = run_batch(request, out, executor, engine=engine, force=force)
     for line in summary.lines():
@@ -260,9 +266,14 @@ def demo_data(outdir: Path) -> None:
     data="Datafil til målepunkterne; uden den bruges demodata.",
     volumes="Kommunens egne tal (til målepunkter på modtagne klager).",
 )
+@mask_cpr_option
 @click.pass_context
 def handleplan_command(
-    ctx: click.Context, path: Path, data_path: Path | None, volumes_path: Path | None
+    ctx: click.Context,
+    path: Path,
+    data_path: Path | None,
+    volumes_path: Path | None,
+    mask_cpr: bool,
 ) -> None:
     """Tjek en handleplan (YAML) og vis den med overskredne handlinger og vurdering af
     målene; alle fejl i filen vises på én gang."""
@@ -270,9 +281,9 @@ def handleplan_command(
     from omglib.present.narrative import report_date
 
     ctx.obj["all_problems"] = True
-    plan = handleplan.read_action_plan(path)
-    data = inputs.data_or_demo(data_path)
-    volumes = inputs.volumes_or_demo(volumes_path, data_path)
+    plan = handleplan.read_action_plan(path, mask_cpr)
+    data = inputs.data_or_demo(data_path, mask_cpr)
+    volumes = inputs.volumes_or_demo(volumes_path, data_path, mask_cpr)
     click.echo(planview.plan_text(plan, data, volumes, report_date()))
 
 

@@ -78,6 +78,17 @@ def out_option(**settings: Any) -> Callable[[F], F]:
     return path_option("--out", **settings)
 
 
+#: --mask-cpr's help: it applies to every file the command reads.
+MASK_CPR_HELP = (
+    "Erstat CPR-numre i filerne med pseudonymer ([CPR 1], [CPR 2], ...) i stedet for at stoppe."
+)
+
+
+def mask_cpr_option(function: F) -> F:
+    """--mask-cpr: CPR numbers in any file the command reads become pseudonyms."""
+    return click.option("--mask-cpr", is_flag=True, help=MASK_CPR_HELP)(function)
+
+
 # omg rates
 
 
@@ -141,7 +152,7 @@ def report_type_options(function: F) -> F:
 
 
 def report_input_options(function: F) -> F:
-    """The input files of the reports, and what to do with CPR numbers in the cases."""
+    """The input files of the reports, and what to do with CPR numbers in them."""
     return stacked(
         inputs_options(volumes="Kommunens egne tal."),
         boundaries_option("Grænsefil til Danmarkskortet."),
@@ -158,8 +169,9 @@ def report_input_options(function: F) -> F:
         click.option(
             "--mask-cpr",
             is_flag=True,
-            default=None,
-            help="Erstat CPR-numre i sagsfilens fritekst med pseudonymer i stedet for at stoppe.",
+            default=None,  # not given: the parameter set decides
+            help=f"{MASK_CPR_HELP} Gælder alle inddata: --data, --volumes, --cases og "
+            "--action-plan.",
         ),
     )(function)
 

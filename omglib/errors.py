@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from omglib.formats import format_count, format_int
+
 MAX_PROBLEMS_SHOWN = 25
 
 
@@ -54,7 +56,7 @@ class DataError(OmgError):
         shown = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
         hidden = self.total() - len(shown)
         if hidden > 0:
-            shown.append(f"... og {hidden} problemer mere (i alt {self.total()})")
+            shown.append(f"... og {_problems(hidden)} mere (i alt {format_int(self.total())})")
         return "\n".join(shown)
 
     def total(self) -> int:
@@ -65,7 +67,12 @@ class DataError(OmgError):
         """The first problem, with a count of the rest: for a one-line CLI message."""
         first = str(self.problems[0])
         rest = self.total() - 1
-        return first if rest == 0 else f"{first} (og {rest} problemer mere)"
+        return first if rest == 0 else f"{first} (og {_problems(rest)} mere)"
+
+
+def _problems(count: int) -> str:
+    """ "1 problem", "2 problemer"."""
+    return format_count(count, "problem", "problemer")
 
 
 def _reading_order(problem: Problem) -> tuple[str, bool, int, str]:

@@ -102,7 +102,7 @@ def key_figures(
         on="aar",
         how="left",
     )
-    current = trend.loc[trend["aar"] == year].iloc[0]
+    current = trend.astype(object).loc[trend["aar"] == year].iloc[0]  # counts stay whole
     national_row = _row_for(national, year)
     note = (
         f"Landstal: {national_row['grundlag']}."
@@ -201,7 +201,8 @@ def _volume_shares(
             "sager_i_ankestyrelsen": at_board,
             "andel_paaklaget": at_board / decisions if decisions else float("nan"),
             "andel_omgjort_af_alle": current["omgjort"] / decisions if decisions else float("nan"),
-        }
+        },
+        dtype=object,  # counts stay whole numbers beside the shares
     )
     if "klager_modtaget" in rows.columns:
         share["klager_modtaget"] = int(rows["klager_modtaget"].iloc[0])

@@ -1,6 +1,10 @@
 """Which files a report or command reads: the ones the user names, or — when no data
 file is named — the packaged synthetic demo files. Decided here only, so every report,
-notebook and command agrees, and real data are never mixed with demo files."""
+notebook and command agrees, and real data are never mixed with demo files.
+
+Every function takes `mask_cpr`, passed on to the reader of every file it reads: a CPR
+number in a file is an error unless it is masked (`omglib.io.privacy`), whichever role
+the file plays in a run (the same case file may be both the data and the cases)."""
 
 from __future__ import annotations
 
@@ -18,16 +22,21 @@ def is_demo(data_file: FileName) -> bool:
     return not data_file
 
 
-def data_or_demo(data_file: FileName) -> Dataset:
+def data_or_demo(data_file: FileName, mask_cpr: bool = False) -> Dataset:
     """The named data file, or the demo counts."""
-    return read_data(data_file if data_file else demodata.packaged_file("afgoerelser"))
+    path = data_file if data_file else demodata.packaged_file("afgoerelser")
+    return read_data(path, mask_cpr=mask_cpr)
 
 
-def volumes_or_demo(volumes_file: FileName, data_file: FileName) -> Volumes | None:
+def volumes_or_demo(
+    volumes_file: FileName, data_file: FileName, mask_cpr: bool = False
+) -> Volumes | None:
     """The named volumes file; on the demo data the demo volumes; otherwise none."""
     if volumes_file:
-        return read_volumes(volumes_file)
-    return read_volumes(demodata.packaged_file("volumener")) if is_demo(data_file) else None
+        return read_volumes(volumes_file, mask_cpr)
+    if is_demo(data_file):
+        return read_volumes(demodata.packaged_file("volumener"), mask_cpr)
+    return None
 
 
 def cases_or_demo(

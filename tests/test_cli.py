@@ -43,7 +43,7 @@ def test_rates_json_is_machine_readable_and_flags_synthetic_data() -> None:
 
 def test_rates_for_all_kommuner_to_csv_file(tmp_path: Path) -> None:
     out_file = tmp_path / "ud" / "rates.csv"
-    code, out, _ = run(
+    code, out, err = run(
         "rates",
         "--kommune",
         "all",
@@ -56,11 +56,11 @@ def test_rates_for_all_kommuner_to_csv_file(tmp_path: Path) -> None:
         "--out",
         str(out_file),
     )
-    assert code == 0 and "Skrev" in out
+    assert code == 0 and "Skrev" in out and "syntetiske demodata" in err
     lines = out_file.read_text(encoding="utf-8").splitlines()
-    assert "syntetiske demodata" in lines[0]
-    assert lines[1].startswith("kommunekode,kommune,")
-    assert len(lines) == 2 + 98
+    assert lines[0].startswith("bemaerkning,kommunekode,kommune,")
+    assert all(line.startswith("Bemærk: Tallene er syntetiske demodata") for line in lines[1:])
+    assert len(lines) == 1 + 98
 
 
 def test_validate_prints_summary_for_good_files(tmp_path: Path) -> None:

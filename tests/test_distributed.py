@@ -25,7 +25,7 @@ from omglib import demodata, read_data
 from omglib.cli import main
 from omglib.dataset import Dataset
 from omglib.reports.batch import LocalExecutor, Outcome, Work, notebook_dir, run_batch
-from omglib.reports.manifest import Manifest, fingerprint
+from omglib.reports.manifest import Manifest, fingerprints
 from omglib.reports.parameters import Job, Request, build_request
 from tests.helpers.batch import KOMMUNER, report
 
@@ -224,10 +224,8 @@ def test_a_worker_that_dies_mid_report_loses_no_report_and_makes_none_twice(
     assert lines[2] == f"  IGEN {victim} (forsøg 2)"
     manifest = Manifest(out.resolve())
     assert len(manifest.entries) == 3
-    folder = notebook_dir()
-    for job in request.jobs():
-        print_ = fingerprint(job, request.inputs, folder / f"{job.notebook}.ipynb")
-        assert manifest.is_current(job, print_)
+    prints = fingerprints(request.jobs(), request.inputs, notebook_dir())
+    assert all(manifest.is_current(job, print_) for job, print_ in prints.items())
 
 
 def test_shared_inputs_are_read_in_place_and_checked_against_their_hash(

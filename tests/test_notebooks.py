@@ -12,7 +12,7 @@ import pytest
 from omglib.present.display import FIGURE_MIME
 from omglib.reports.engines import WarmKernelEngine, execute
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "omglib" / "notebooks"
 NAMES = ("kommunerapport", "danmarkskort", "udvalgsbriefing", "opfoelgning", "udforsk")
 
 

@@ -733,6 +733,22 @@ def test_many_bad_rows_are_capped_with_a_count_of_the_rest(tmp_path: Path) -> No
     assert len(message.splitlines()) < 30
 
 
+def test_counts_of_one_take_the_singular(tmp_path: Path) -> None:
+    codes = registry.all_kommune_codes()
+    bad = [[2023, code, "Socialområdet", "?", 1, 1] for code in codes]
+
+    def error_for(rows: int) -> omglib.DataError:
+        return data_error(omglib.read_counts, write_csv(tmp_path, CODE_HEADER, bad[:rows]))
+
+    assert error_for(2).one_line().endswith("(og 1 problem mere)")
+    assert str(error_for(26)).endswith("... og 1 problem mere (i alt 26)")
+    summary = [p for p in error_for(51).problems if p.row is None]
+    assert summary[0].message.startswith("1 række mere med: ")
+    region = [2023, "Region Hovedstaden", "Socialområdet", 1, 1, 1]
+    path = write_csv(tmp_path, COUNTS_HEADER, [GOOD_COUNTS, region])
+    assert "ikke talt med): 1 række for en region" in omglib.read_counts(path).notes[0]
+
+
 # --- 4. case level ----------------------------------------------------------------------
 
 

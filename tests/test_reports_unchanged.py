@@ -64,12 +64,19 @@ def _baseline_tree(target: Path) -> Path:
     return target
 
 
+def _notebooks(tree: Path) -> Path:
+    """The report notebooks of `tree`: inside the package, or at the top of older trees
+    (the baseline may predate their move into `omglib/notebooks/`)."""
+    packaged = tree / "omglib" / "notebooks"
+    return packaged if packaged.is_dir() else tree / "notebooks"
+
+
 def _render(tree: Path, out: Path, cache: Path) -> dict[str, bytes]:
     """The four reports made by the code in `tree`, by relative path."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("OMG_")}
     environment |= {
         "PYTHONPATH": str(tree),
-        "OMG_NOTEBOOKS": str(tree / "notebooks"),
+        "OMG_NOTEBOOKS": str(_notebooks(tree)),
         "OMG_CACHE_DIR": str(cache),
         "SOURCE_DATE_EPOCH": EPOCH,
     }

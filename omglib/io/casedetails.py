@@ -8,8 +8,8 @@ ja/nej), a family or household key (`familie`), what happened after a remand
 
 A case has several rows (one per partial decision); its details may stand on any of
 them, but the same field must not say two different things. Details must fit the
-outcome: reasons only on overturned cases, follow-up only on remands. Free text is
-checked for CPR numbers (see `omglib.io.privacy`).
+outcome: reasons only on overturned cases, follow-up only on remands. CPR numbers are
+kept out before these columns are read (`omglib.io.privacy`, for every file).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import pandas as pd
 
 from omglib import registry
 from omglib.io import schema
-from omglib.io.privacy import MASK_HINT, Pseudonyms, hide_cpr
 from omglib.names import fold
 from omglib.outcomes import OVERTURNED
 
@@ -35,33 +34,9 @@ DETAIL_COLUMNS: Final = (
     "opfoelgningsdato",
     "laeringspunkt",
 )
-#: Free-text columns searched for CPR numbers.
-TEXT_COLUMNS: Final = ("sag_id", "familie", "laeringspunkt")
 _SEPARATORS: Final = re.compile(r"\s*[|,;]\s*")
 _YES: Final = frozenset({"ja", "j", "x", "1", "sand", "true", "yes"})
 _NO: Final = frozenset({"nej", "n", "0", "falsk", "false", "no"})
-
-
-def protect_text(checker: schema.Checker, mask_cpr: bool) -> None:
-    """Find CPR numbers in the free-text columns: a problem per cell (the number itself
-    never repeated), or, with `mask_cpr`, each replaced by a pseudonym in place."""
-    frame = checker.source.frame
-    pseudonyms = Pseudonyms()
-    for column in TEXT_COLUMNS:
-        if column not in frame.columns:
-            continue
-        masked = frame[column].map(pseudonyms.mask)
-        found = masked != frame[column]
-        if mask_cpr:
-            frame[column] = masked
-            continue
-        for position in np.flatnonzero(found.to_numpy()):
-            value = hide_cpr(str(frame[column].iat[int(position)]))
-            checker.problems.append(
-                checker.source.problem(
-                    int(position), column, value, f"indeholder et CPR-nummer – {MASK_HINT}"
-                )
-            )
 
 
 def parse_details(checker: schema.Checker, extra_reasons: str | Path | None = None) -> pd.DataFrame:

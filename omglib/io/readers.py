@@ -4,6 +4,10 @@ listing every problem in the file.
 Three kinds of input: aggregated counts (`read_counts`), case-level partial decisions
 (`read_cases`, collapsed and counted by `cases_to_dataset`) and the kommune's own volumes
 (`read_volumes`). `read_data` takes either of the first two.
+
+Every reader searches the whole file for CPR numbers before it reads a value
+(`omglib.io.privacy`): one found is a problem naming file, row and column, unless
+`mask_cpr`, which replaces each by a pseudonym first.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import pandas as pd
 
 from omglib import registry
 from omglib.dataset import Dataset, Provenance, Volumes, is_marked_synthetic
-from omglib.formats import format_int, plural
-from omglib.io import casedetails, consistency, schema
+from omglib.formats import format_count, plural
+from omglib.io import casedetails, consistency, privacy, schema
 from omglib.io.sources import SourceTable, read_source
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
@@ -26,16 +30,17 @@ def read_data(
     path: str | Path, extra_reasons: str | Path | None = None, mask_cpr: bool = False
 ) -> Dataset:
     """Aggregated counts or case-level partial decisions, whichever the file holds
-    (`extra_reasons` and `mask_cpr` as for `read_cases`)."""
+    (`extra_reasons` as for `read_cases`; `mask_cpr` as for every reader)."""
     source = read_source(path)
     if "udfald" in source.frame.columns:
         return cases_to_dataset(_cases_from_source(source, extra_reasons, mask_cpr))
-    return _counts_from_source(source)
+    return _counts_from_source(source, mask_cpr)
 
 
-def read_counts(path: str | Path) -> Dataset:
-    """An aggregated table: counts per year, kommune, area (and provision)."""
-    return _counts_from_source(read_source(path))
+def read_counts(path: str | Path, mask_cpr: bool = False) -> Dataset:
+    """An aggregated table: counts per year, kommune, area (and provision). A CPR
+    number in it is an error unless `mask_cpr` (see the module docstring)."""
+    return _counts_from_source(read_source(path), mask_cpr)
 
 
 def _provenance(source: SourceTable) -> Provenance:
@@ -43,13 +48,14 @@ def _provenance(source: SourceTable) -> Provenance:
     return Provenance(file=source.name, sha256=source.sha256, synthetic=synthetic)
 
 
-def _notes(source: SourceTable) -> tuple[str, ...]:
+def _notes(source: SourceTable, masked: str | None) -> tuple[str, ...]:
     notes = [f"Kolonnen '{title}' bruges ikke" for title in source.ignored_columns]
     notes += [f"Note under tabellen (ikke data): {text}" for text in source.notes]
+    notes += [masked] if masked else []
     return tuple(notes)
 
 
-def _counts_from_source(source: SourceTable) -> Dataset:
+def _counts_from_source(source: SourceTable, mask_cpr: bool) -> Dataset:
     checker = schema.Checker(source)
     columns = source.frame.columns
     has_detail = {"aendret", "ophaevet"} <= set(columns)
@@ -61,6 +67,7 @@ def _counts_from_source(source: SourceTable) -> Dataset:
     if "aendret_ophaevet" not in columns and not has_detail:
         checker.require("aendret_ophaevet")
     checker.raise_if_any()
+    masked = privacy.protect(checker, mask_cpr)
 
     frame = pd.DataFrame({"aar": schema.parse_year(checker)})
     kommuner = schema.parse_kommune(checker)
@@ -100,7 +107,7 @@ def _counts_from_source(source: SourceTable) -> Dataset:
     notes = (
         *_set_aside_notes(source, kommuner, total_subject),
         *_outside_registry_notes(outside_registry),
-        *_notes(source),
+        *_notes(source, masked),
     )
     return Dataset(
         counts=_sum_quarters(kommune_rows),
@@ -182,17 +189,19 @@ def _set_aside_notes(
     if counts.empty:
         return []
     described = ", ".join(
-        f"{format_int(int(counts[kind]))} {_SET_ASIDE[kind]}"
-        for kind in _SET_ASIDE
-        if kind in counts
+        format_count(int(counts[kind]), *_SET_ASIDE[kind]) for kind in _SET_ASIDE if kind in counts
     )
     return [f"Lagt til side (ikke kommuner eller paragraffer, ikke talt med): {described}"]
 
 
+#: The kinds of rows set aside, each as (singular, plural).
 _SET_ASIDE = {
-    "regioner": "rækker for regioner",
-    "faellesskaber": "rækker for kommunale fællesskaber",
-    "i_alt": "'I alt'-rækker (summer, som kontrolleres mod deres dele)",
+    "regioner": ("række for en region", "rækker for regioner"),
+    "faellesskaber": ("række for et kommunalt fællesskab", "rækker for kommunale fællesskaber"),
+    "i_alt": (
+        "'I alt'-række (en sum, som kontrolleres mod sine dele)",
+        "'I alt'-rækker (summer, som kontrolleres mod deres dele)",
+    ),
 }
 
 
@@ -266,8 +275,9 @@ def read_cases(
     """A case-level file: one row per partial decision.
 
     `extra_reasons` is a kommune's own list of reasons for overturning (YAML, as
-    `data/laering.yaml`). A CPR number in free text is an error unless `mask_cpr`, which
-    replaces each by a pseudonym before anything else sees the text."""
+    `data/laering.yaml`). A CPR number anywhere in the file (a learning point, a family
+    key, a case id) is an error unless `mask_cpr`, which replaces each by a pseudonym
+    before anything else sees the text."""
     return _cases_from_source(read_source(path), extra_reasons, mask_cpr)
 
 
@@ -282,7 +292,7 @@ def _cases_from_source(
     if "aar" not in columns and "afgoerelsesdato" not in columns:
         checker.require("aar")
     checker.raise_if_any()
-    casedetails.protect_text(checker, mask_cpr)
+    masked = privacy.protect(checker, mask_cpr)
 
     frame = pd.DataFrame({"sag_id": schema.parse_text(checker, "sag_id", "sags-id")})
     kommuner = schema.parse_kommune(checker)
@@ -310,7 +320,7 @@ def _cases_from_source(
     collapsible = frame.dropna(subset=["aar", "paragraf"])
     casedetails.check_cases(checker, frame, cases_per_area(collapsible), dates)
     checker.raise_if_any()
-    notes = (*_outside_registry_notes(provisions.outside_registry), *_notes(source))
+    notes = (*_outside_registry_notes(provisions.outside_registry), *_notes(source, masked))
     return CaseTable(_whole_numbers(frame), _provenance(source), notes, provisions.outside_registry)
 
 
@@ -365,8 +375,9 @@ def partial_decisions_by_area(partial_decisions: pd.DataFrame) -> pd.DataFrame:
 # --- kommune volumes -------------------------------------------------------------------
 
 
-def read_volumes(path: str | Path) -> Volumes:
-    """Kommune volumes: the number of decisions (and complaints) per year and area."""
+def read_volumes(path: str | Path, mask_cpr: bool = False) -> Volumes:
+    """Kommune volumes: the number of decisions (and complaints) per year and area. A
+    CPR number in the file is an error unless `mask_cpr` (see the module docstring)."""
     source = read_source(path)
     checker = schema.Checker(source)
     columns = source.frame.columns
@@ -374,6 +385,7 @@ def read_volumes(path: str | Path) -> Volumes:
     if "kommunekode" not in columns and "kommune" not in columns:
         checker.require("kommune")
     checker.raise_if_any()
+    privacy.protect(checker, mask_cpr)
     frame = pd.DataFrame({"aar": schema.parse_year(checker)})
     kommuner = schema.parse_kommune(checker)
     message = "kommunens egne tal skal stå pr. kommune, ikke for 'Hele landet'"

@@ -21,6 +21,7 @@ import pandas as pd
 
 from omglib import registry
 from omglib.errors import DataError, OmgError, Problem
+from omglib.formats import format_count
 from omglib.io.sources import SourceTable
 from omglib.names import fold
 from omglib.outcomes import OUTCOMES
@@ -52,7 +53,8 @@ class Checker:
         if len(positions) > PROBLEMS_PER_CHECK:
             rest = len(positions) - PROBLEMS_PER_CHECK
             first = _text(message, positions[0], "")
-            summary = self.source.problem(None, column, None, f"{rest} rækker mere med: {first}")
+            more = f"{format_count(rest, 'række', 'rækker')} mere med: {first}"
+            summary = self.source.problem(None, column, None, more)
             self.problems.append(replace(summary, more_rows=rest - 1))
 
     def require(self, *columns: str) -> None:

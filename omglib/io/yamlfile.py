@@ -4,6 +4,9 @@ The action plan (and any other hand-written YAML input) is read through `YamlRea
 keys are matched with omglib's one folding rule (`names.fold`), misspelt keys get a
 "mente du ...?" suggestion instead of also being reported missing, empty and mistyped
 values are flagged, and all problems are collected so the user fixes them in one go.
+Every value is searched for CPR numbers like a table's cells (`omglib.io.privacy`): one
+found is a problem at its line and field (the number not repeated), unless `mask_cpr`,
+which replaces each by a pseudonym ("[CPR 1]") before the value is used.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from omglib.errors import DataError, Problem
 from omglib.formats import listed, plural
+from omglib.io.privacy import FOUND, Pseudonyms, find_cpr, hide_cpr
 from omglib.io.schema import DATE_FORMATS
 from omglib.names import closest, fold
 
@@ -58,9 +62,11 @@ class YamlReader:
     """Walks the YAML node tree of one file, collecting every problem; a file format
     subclasses it with readers of its own values."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, mask_cpr: bool = False) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self.mask_cpr = mask_cpr
+        self.pseudonyms = Pseudonyms()
 
     def flag(self, node: Node | None, column: str | None, message: str) -> None:
         row = None if node is None else node.start_mark.line + 1
@@ -79,7 +85,7 @@ class YamlReader:
         found: dict[str, Field] = {}
         guessed: set[str] = set()
         for key, value in node.value:
-            written = str(key.value)
+            written = hide_cpr(str(key.value))
             name = known.get(fold(written))
             if name is None:
                 guess = closest(written, known)
@@ -101,16 +107,23 @@ class YamlReader:
             self.flag(fields.node, None, f"{who} mangler {fields_text(absent)}")
 
     def text(self, field: Field) -> str | None:
-        """A field's text as written (numbers and dates too), or None (flagged) when
-        it is empty or not a single value."""
+        """A field's text as written (numbers and dates too; a CPR number in it replaced
+        by its pseudonym with `mask_cpr`), or None (flagged) when it is empty, not a
+        single value or holds a CPR number that is not to be masked."""
         key, node = field
         if not isinstance(node, ScalarNode):
             self.flag(node, key.value, "forventede en enkelt værdi, ikke en liste eller felter")
             return None
-        if node.tag == NULL_TAG or not str(node.value).strip():
+        written = str(node.value).strip()
+        if node.tag == NULL_TAG or not written:
             self.flag(key, key.value, "er tom – skriv en værdi efter kolon")
             return None
-        return str(node.value).strip()
+        if not find_cpr(written):
+            return written
+        if self.mask_cpr:
+            return self.pseudonyms.mask(written)
+        self.flag(node, key.value, FOUND)
+        return None
 
     def texts(self, field: Field) -> tuple[str, ...] | None:
         """A text or a list of texts."""

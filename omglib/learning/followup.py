@@ -42,12 +42,13 @@ def load(
     mask_cpr: bool = False,
 ) -> FollowUpInputs:
     """The files named, or — when the report runs on the demo data (no data file) — the
-    packaged demo cases and demo plan. Real data are never mixed with demo files."""
+    packaged demo cases and demo plan. Real data are never mixed with demo files.
+    `mask_cpr` applies to the case file and the plan alike."""
     code = registry.kommune_code(kommune)
     table = inputs.cases_or_demo(cases_file, data_file, mask_cpr)
     plan = None
     if action_plan_file:
-        plan = handleplan.read_action_plan(action_plan_file)
+        plan = handleplan.read_action_plan(action_plan_file, mask_cpr)
         if plan.kommune != code:
             raise OmgError(
                 f"Handleplanen {Path(action_plan_file).name} er for {plan.kommune_name} "

@@ -206,16 +206,18 @@ class _Reader(YamlReader):
             return None
 
 
-def read_action_plan(path: str | Path) -> ActionPlan:
+def read_action_plan(path: str | Path, mask_cpr: bool = False) -> ActionPlan:
     """Read and validate a handleplan (format in the module docstring).
 
     Raises DataError listing every problem in the file, each with its line number and
-    field, so the user can fix them all at once."""
+    field, so the user can fix them all at once. A CPR number in any value is such a
+    problem unless `mask_cpr`, which replaces it by a pseudonym ("[CPR 1]") as in a
+    case file (`omglib.io.privacy`)."""
     path = Path(path)
     if not path.is_file():
         raise DataError([LineProblem(str(path), None, None, None, "filen findes ikke")])
     raw = path.read_bytes()
-    reader = _Reader(path.name)
+    reader = _Reader(path.name, mask_cpr)
     root = compose(raw, path.name)
     fields = reader.fields(root, _PLAN_FIELDS, "en handleplan") if root is not None else None
     if fields is None:

@@ -6,6 +6,12 @@ offline (a few lines of plain JavaScript in the page; without JavaScript, and in
 PDF, the whole table shows). It exports as CSV (semicolon, UTF-8 with BOM, as Danish
 Excel opens it) and XLSX, byte for byte the same for the same data. Case ids are never
 part of it: the bank is for committees and colleagues, not for finding a case.
+
+A bank made from the synthetic demo cases says so in both exports: a first column
+"Bemærkning" holds the notice on every row, so the CSV stays a plain table any program
+reads without options and a row copied or filtered out still carries it; the XLSX also
+opens with the notice as a title row above the header (as Ankestyrelsen's and the demo
+files' title rows: `pd.read_excel(..., header=1)`, omglib's readers skip it).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from omglib import registry
+from omglib.formats import format_count
 from omglib.learning.analyses import LearningCases
 from omglib.output import write_bytes_atomic
 from omglib.present import danish
@@ -41,6 +48,9 @@ COLUMNS: Final = {
     "laeringspunkt": "Læringspunkt",
 }
 FILTERS: Final = ("omraade", "paragraf", "aarsag", "aar")
+#: The exports' column with the synthetic-data notice (demo cases only).
+NOTICE_COLUMN: Final = "Bemærkning"
+SHEET: Final = "Vidensbank"
 _OUTCOME_LABELS: Final = {"aendret": "Ændring", "ophaevet": "Ophævelse", "hjemvist": "Hjemvisning"}
 _OTHER_SOCIAL: Final = "Øvrige socialområdet"
 
@@ -68,19 +78,24 @@ FILTER_SCRIPT: Final = """
 @dataclass(frozen=True)
 class KnowledgeBank:
     """Overturned decisions, newest first, one row each (columns as in COLUMNS; the
-    reasons as a tuple)."""
+    reasons as a tuple); `synthetic` when they are the demo cases."""
 
     table: pd.DataFrame
     kommune: int
+    synthetic: bool = False
 
     @property
     def shown(self) -> pd.DataFrame:
-        """The table as a reader sees it: Danish headers, reasons joined."""
+        """The table as the exports hold it: Danish headers, reasons joined, and first
+        the synthetic-data notice on every row when the cases are the demo cases."""
         frame = self.table.assign(
             aarsag=self.table["aarsag"].map(" | ".join),
             dato=self.table["dato"].map(lambda d: "" if pd.isna(d) else d.date().isoformat()),
         )
-        return frame.rename(columns=COLUMNS)[list(COLUMNS.values())]
+        shown = frame.rename(columns=COLUMNS)[list(COLUMNS.values())]
+        if self.synthetic:
+            shown.insert(0, NOTICE_COLUMN, danish.SYNTHETIC_NOTICE)
+        return shown
 
     def csv_bytes(self) -> bytes:
         text = self.shown.to_csv(sep=";", index=False, lineterminator="\r\n")
@@ -88,10 +103,14 @@ class KnowledgeBank:
 
     def xlsx_bytes(self) -> bytes:
         """An Excel workbook dated by the report date (`SOURCE_DATE_EPOCH` or today),
-        with fixed zip entry times, so the same data give the same bytes."""
+        with fixed zip entry times, so the same data give the same bytes; from demo
+        cases the notice is its first row, above the header."""
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            self.shown.to_excel(writer, index=False, sheet_name="Vidensbank")
+            title_rows = 1 if self.synthetic else 0
+            self.shown.to_excel(writer, index=False, sheet_name=SHEET, startrow=title_rows)
+            if self.synthetic:
+                writer.sheets[SHEET]["A1"] = danish.SYNTHETIC_NOTICE
         return _reproducible(buffer.getvalue(), report_date().isoformat() + "T00:00:00Z")
 
     def save(self, path: str | Path) -> Path:
@@ -138,7 +157,8 @@ class KnowledgeBank:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {
             "text/html": str(self.html()),
-            "text/plain": f"Vidensbank med {len(self.table)} omgjorte afgørelser",
+            "text/plain": "Vidensbank med "
+            + format_count(len(self.table), "omgjort afgørelse", "omgjorte afgørelser"),
             ATTACHMENT_MIME: {
                 "vidensbank.csv": base64.b64encode(self.csv_bytes()).decode("ascii"),
                 "vidensbank.xlsx": base64.b64encode(self.xlsx_bytes()).decode("ascii"),
@@ -163,6 +183,7 @@ def knowledge_bank(
     ]
     by_case = chosen.sort_values("omraade").groupby("sag_id", sort=False)
     first = by_case.first()
+    no_text = pd.Series("", index=first.index, dtype=object)
     table = pd.DataFrame(
         {
             "aar": first["aar"].astype(int),
@@ -172,14 +193,12 @@ def knowledge_bank(
             "udfald": first["udfald"].astype(str).map(_OUTCOME_LABELS),
             "aarsag": first["aarsag"] if "aarsag" in first else [()] * len(first),
             "delvis": first.get("kun_delvis", pd.Series(pd.NA, index=first.index)).map(_yes_no),
-            "opfoelgning": first.get("opfoelgning", pd.Series(None, index=first.index)).fillna(""),
-            "laeringspunkt": first.get("laeringspunkt", pd.Series(None, index=first.index)).fillna(
-                ""
-            ),
+            "opfoelgning": first.get("opfoelgning", no_text).fillna(""),
+            "laeringspunkt": first.get("laeringspunkt", no_text).fillna(""),
         }
     )
     table = table.sort_values(["aar", "dato", "paragraf"], ascending=[False, False, True])
-    return KnowledgeBank(table.reset_index(drop=True), code)
+    return KnowledgeBank(table.reset_index(drop=True), code, cases.provenance.synthetic)
 
 
 def _area_label(areas: pd.Series) -> str:

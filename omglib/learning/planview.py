@@ -14,7 +14,6 @@ from omglib import registry, stats
 from omglib.dataset import Dataset, Volumes
 from omglib.errors import OmgError
 from omglib.io.readers import CaseTable
-from omglib.outcomes import OVERTURNED_COUNTS
 from omglib.learning import plantargets
 from omglib.learning.handleplan import (
     OVERDUE_LABEL,
@@ -33,6 +32,7 @@ from omglib.learning.plantargets import (
     missing_year_note,
     outcome_counts,
 )
+from omglib.outcomes import OVERTURNED_COUNTS
 from omglib.present import danish
 from omglib.present.display import Html, Markdown
 from omglib.present.html import render
@@ -192,8 +192,13 @@ def plan_text(
     cases: CaseTable | None = None,
 ) -> str:
     """The plan as text for `omg handleplan`: each action with its period, status and
-    overdue flag, each target with what was measured and the verdict, and before/after."""
+    overdue flag, each target with what was measured and the verdict, and before/after;
+    under the heading the synthetic-data notice when any of its inputs is synthetic."""
     lines = [plan_heading(plan)]
+    read = [plan.provenance, data.provenance]
+    read += [given.provenance for given in (volumes, cases) if given is not None]
+    if any(provenance.synthetic for provenance in read):
+        lines.append(danish.SYNTHETIC_NOTICE)
     if plan.source:
         lines.append(f"Kilde: {plan.source}")
     results = {r.action.number: r for r in evaluate_targets(plan, data, volumes, cases)}

@@ -37,12 +37,15 @@ REPORTED_PACKAGES = (
 
 
 def load_inputs(
-    data_file: str | Path = "", volumes_file: str | Path = ""
+    data_file: str | Path = "", volumes_file: str | Path = "", mask_cpr: bool = False
 ) -> tuple[Dataset, Volumes | None]:
     """The report's data and kommune volumes: the files named, or the packaged demo data
     when no data file is named (volumes then too; with a data file, volumes only when
-    named)."""
-    return inputs.data_or_demo(data_file), inputs.volumes_or_demo(volumes_file, data_file)
+    named). `mask_cpr`: CPR numbers in them become pseudonyms instead of an error."""
+    return (
+        inputs.data_or_demo(data_file, mask_cpr),
+        inputs.volumes_or_demo(volumes_file, data_file, mask_cpr),
+    )
 
 
 def title(heading: str, data: Dataset) -> Markdown:

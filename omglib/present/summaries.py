@@ -14,22 +14,27 @@ from omglib.io.readers import read_cases, read_data, read_volumes
 from omglib.io.sources import read_source
 from omglib.present import danish, sentences
 
+#: The key (JSON) and column (CSV) that carry the synthetic-data notice in output made
+#: from demo data.
+NOTICE_COLUMN = "bemaerkning"
 
-def describe_file(path: Path) -> str:
+
+def describe_file(path: Path, mask_cpr: bool = False) -> str:
     """A validated file's summary: kind, rows, kommuner, years, areas and notes.
 
-    Raises DataError with every problem when the file is not valid."""
+    Raises DataError with every problem when the file is not valid (a CPR number is one
+    unless `mask_cpr`)."""
     source = read_source(path)
     columns = set(source.frame.columns)
     if "udfald" in columns:
-        cases = read_cases(path)
+        cases = read_cases(path, mask_cpr=mask_cpr)
         frame, kind, notes = cases.partial_decisions, "delafgørelser (sagsniveau)", cases.notes
         extra = [f"sager: {danish.format_int(frame['sag_id'].nunique())}"]
     elif "afgoerelser_i_alt" in columns:
-        volumes = read_volumes(path)
+        volumes = read_volumes(path, mask_cpr)
         frame, kind, notes, extra = volumes.frame, "kommunens egne tal (volumen)", (), []
     else:
-        data = read_data(path)
+        data = read_data(path, mask_cpr=mask_cpr)
         frame, kind, notes = data.counts, "optællinger pr. kommune", data.notes
         extra = [f"rækker for 'Hele landet': {danish.format_int(len(data.national))}"]
     lines = [
@@ -57,12 +62,11 @@ def _years(frame: pd.DataFrame) -> str:
 def render_key_figures(figures: KeyFigures, output_format: str) -> str:
     """`omg rates` output for one kommune as table, csv or json."""
     if output_format == "json":
-        return (
-            json.dumps(
-                sentences.key_figures_record(figures), ensure_ascii=False, indent=2, default=str
-            )
-            + "\n"
-        )
+        record = {
+            **sentences.key_figures_record(figures),
+            NOTICE_COLUMN: danish.SYNTHETIC_NOTICE if figures.synthetic else None,
+        }
+        return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
     if output_format == "csv":
         trend = figures.trend.assign(
             kommunekode=figures.kommunekode, kommune=figures.kommune, omraade=figures.area
@@ -72,10 +76,13 @@ def render_key_figures(figures: KeyFigures, output_format: str) -> str:
 
 
 def _csv(frame: pd.DataFrame, synthetic: bool) -> str:
-    """CSV text; from synthetic data it opens with the notice as a title row (which
-    omglib's own readers skip, like a title row in an Excel export)."""
-    text = frame.to_csv(index=False, lineterminator="\n")
-    return f"{danish.SYNTHETIC_NOTICE}\n{text}" if synthetic else text
+    """CSV text, a plain table any CSV reader takes; from synthetic data every row
+    starts with the notice in the column `bemaerkning` (as the JSON's key), so the file
+    says so wherever it goes. The command says it on stderr too."""
+    if synthetic:
+        frame = frame.copy()
+        frame.insert(0, NOTICE_COLUMN, danish.SYNTHETIC_NOTICE)
+    return frame.to_csv(index=False, lineterminator="\n")
 
 
 def _key_figures_text(figures: KeyFigures) -> str:
@@ -136,16 +143,18 @@ def _trend_text(trend: pd.DataFrame) -> str:
 
 
 def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str) -> str:
-    """`omg rates --kommune all` as table, csv or json."""
+    """`omg rates --kommune all` as table, csv or json (verdicts worded in Danish, as
+    in the one kommune's JSON)."""
     synthetic = data.provenance.synthetic
+    worded = table.assign(vurdering=danish.verdict_phrases(table["vurdering"]))
     if output_format == "csv":
-        return _csv(table, synthetic)
+        return _csv(worded, synthetic)
     if output_format == "json":
         document = {
             "kilde": f"{data.provenance.file} (sha256 {data.provenance.sha256})",
             "syntetiske_data": synthetic,
-            "bemaerkning": danish.SYNTHETIC_NOTICE if synthetic else None,
-            "kommuner": json.loads(table.to_json(orient="records", force_ascii=False)),
+            NOTICE_COLUMN: danish.SYNTHETIC_NOTICE if synthetic else None,
+            "kommuner": json.loads(worded.to_json(orient="records", force_ascii=False)),
         }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     lines = []

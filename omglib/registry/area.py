@@ -8,12 +8,14 @@ provision moves between laws. A user may name an area as written in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 
 from omglib.errors import OmgError
 from omglib.names import fold
-from omglib.registry.data import area_file, provisions
+from omglib.registry.data import _provision_table, area_file
 from omglib.registry.provision import provision_id
 
 SOCIAL_AREA = "socialomraadet"
@@ -30,28 +32,35 @@ class Area:
     all_provisions: bool
 
 
-@cache
 def areas() -> dict[str, Area]:
-    """The areas by id (socialomraadet, boernehandicap, voksenhandicap)."""
-    return {
-        area_id: Area(
-            id=area_id,
-            name=spec["navn"],
-            short_name=spec["kort"],
-            description=spec["beskrivelse"],
-            all_provisions=bool(spec["alle_paragraffer"]),
-        )
-        for area_id, spec in area_file().items()
-    }
+    """The areas by id (socialomraadet, boernehandicap, voksenhandicap), in a dict of the
+    caller's own."""
+    return dict(_areas())
 
 
 @cache
-def _area_names() -> dict[str, str]:
+def _areas() -> Mapping[str, Area]:
+    return MappingProxyType(
+        {
+            area_id: Area(
+                id=area_id,
+                name=spec["navn"],
+                short_name=spec["kort"],
+                description=spec["beskrivelse"],
+                all_provisions=bool(spec["alle_paragraffer"]),
+            )
+            for area_id, spec in area_file().items()
+        }
+    )
+
+
+@cache
+def _area_names() -> Mapping[str, str]:
     lookup = {}
     for area_id, spec in area_file().items():
         for variant in [area_id, spec["navn"], spec["kort"], *spec["aliaser"]]:
             lookup[fold(variant)] = area_id
-    return lookup
+    return MappingProxyType(lookup)
 
 
 def area_id(value: object) -> str | None:
@@ -67,7 +76,7 @@ def resolve_area(value: object) -> str:
         return area
     if "§" in str(value):
         return provision_id(value)
-    known = ", ".join(areas())
+    known = ", ".join(_areas())
     raise OmgError(
         f"Ukendt område '{value}' – forventede et af {known} eller en paragraf som 'SEL § 41'"
     )
@@ -75,12 +84,13 @@ def resolve_area(value: object) -> str:
 
 def area_name(area: str) -> str:
     """The Danish display name of an area id or provision."""
-    return areas()[area].name if area in areas() else area
+    known = _areas()
+    return known[area].name if area in known else area
 
 
 def handicap_area(provision: str, year: int) -> str | None:
     """The handicap area a provision belongs to in `year`, or None (socialområdet only)."""
-    registry = provisions()
+    registry = _provision_table()
     row = registry[
         (registry["paragraf"] == provision)
         & (registry["fra_aar"] <= year)

@@ -10,7 +10,9 @@ gets a "mente du ...?" suggestion.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -22,11 +24,15 @@ _KOMMUNE_SUFFIXES = ("regionskommune", "kommune")
 _CODE = re.compile(r"^\s*0*(\d{1,3})(?:\.0+)?\s*$")
 
 
-@cache
 def kommuner() -> pd.DataFrame:
     """The 98 kommuner: `kommunekode`, `kommunenavn`, `regionskode`, `region`,
     `indbyggere_ca` (approximate, rounded to thousands: scales the synthetic demo data and
-    picks the peer group in `comparisons.peer_group`)."""
+    picks the peer group in `comparisons.peer_group`). A copy: the caller may change it."""
+    return _kommune_table().copy()
+
+
+@cache
+def _kommune_table() -> pd.DataFrame:
     return (
         kommune_file()
         .rename(
@@ -37,14 +43,14 @@ def kommuner() -> pd.DataFrame:
 
 
 @cache
-def _kommune_names() -> dict[str, int]:
+def _kommune_names() -> Mapping[str, int]:
     """Folded name or alias → kommunekode."""
     table = kommune_file()
     lookup: dict[str, int] = {}
     for code, name, extra in zip(table["kode"], table["navn"], table["aliaser"], strict=True):
         for variant in [name, *filter(None, extra.split("|"))]:
             lookup[fold(variant)] = int(code)
-    return lookup
+    return MappingProxyType(lookup)
 
 
 @cache
@@ -58,12 +64,16 @@ def is_national(value: object) -> bool:
 
 
 @cache
-def _not_kommune_labels() -> dict[str, str]:
+def _not_kommune_labels() -> Mapping[str, str]:
     """Folded instance names that are not kommuner → their kind (regioner, faellesskaber,
     i_alt)."""
-    return {
-        fold(label): kind for kind, labels in aliases()["not_kommuner"].items() for label in labels
-    }
+    return MappingProxyType(
+        {
+            fold(label): kind
+            for kind, labels in aliases()["not_kommuner"].items()
+            for label in labels
+        }
+    )
 
 
 def not_kommune_kind(value: object) -> str | None:
@@ -130,9 +140,9 @@ def kommune_hint(value: object) -> str:
 
 
 @cache
-def _kommune_by_code() -> dict[int, str]:
-    table = kommuner()
-    return dict(zip(table["kommunekode"], table["kommunenavn"], strict=True))
+def _kommune_by_code() -> Mapping[int, str]:
+    table = _kommune_table()
+    return MappingProxyType(dict(zip(table["kommunekode"], table["kommunenavn"], strict=True)))
 
 
 def kommune_name(code: int) -> str:

@@ -7,7 +7,9 @@ entry gets a "mente du ...?" message that lists the labels.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
+from types import MappingProxyType
 
 import yaml
 
@@ -16,7 +18,7 @@ from omglib.names import closest, fold
 from omglib.registry.data import learning_lists
 
 
-def _label_lookup(entries: dict[str, list[str] | None]) -> dict[str, str]:
+def _label_lookup(entries: Mapping[str, Sequence[str] | None]) -> dict[str, str]:
     """Folded spellings to labels."""
     return {
         fold(variant): label
@@ -25,14 +27,19 @@ def _label_lookup(entries: dict[str, list[str] | None]) -> dict[str, str]:
     }
 
 
-@cache
 def reasons(extra_file: str = "") -> dict[str, str]:
     """Reasons for overturning (folded spelling → label): the coded list in
-    `data/laering.yaml`, plus a kommune's own reasons from `extra_file` (same format)."""
-    entries = dict(learning_lists()["aarsager"])
+    `data/laering.yaml`, plus a kommune's own reasons from `extra_file` (same format). A
+    dict of the caller's own; the file is read once."""
+    return dict(_reasons(extra_file))
+
+
+@cache
+def _reasons(extra_file: str) -> Mapping[str, str]:
+    entries: dict[str, Sequence[str] | None] = dict(learning_lists()["aarsager"])
     if extra_file:
         entries.update(_extra_reasons(extra_file))
-    return _label_lookup(entries)
+    return MappingProxyType(_label_lookup(entries))
 
 
 def _extra_reasons(path: str) -> dict[str, list[str] | None]:

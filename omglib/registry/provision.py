@@ -10,14 +10,16 @@ says what was expected, or what applies instead in that year.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 
 import pandas as pd
 
 from omglib.errors import OmgError
 from omglib.names import closest, fold
-from omglib.registry.data import aliases, provisions
+from omglib.registry.data import _provision_table, aliases
 
 _SUBJECT_DASH = re.compile(r"\s+[-–—]\s+")
 _SECTION = re.compile(
@@ -85,7 +87,7 @@ def _resolved_provision(
     except OmgError as error:
         return None, str(error)
     base = f"{law} § {written.number}"
-    registry = provisions()
+    registry = _provision_table()
     candidates = [f"{base}, stk. {written.subsection}"] if written.subsection else []
     for candidate in [*candidates, base]:
         rows = registry[registry["paragraf"] == candidate]
@@ -151,8 +153,10 @@ def _law_of_column(law: str, law_column: str, text: str) -> str:
 
 
 @cache
-def _law_names() -> dict[str, str]:
-    return {fold(v): law for law, variants in aliases()["laws"].items() for v in variants}
+def _law_names() -> Mapping[str, str]:
+    return MappingProxyType(
+        {fold(v): law for law, variants in aliases()["laws"].items() for v in variants}
+    )
 
 
 def _law_title(law: str) -> str:
@@ -173,7 +177,7 @@ def _law(written: str, text: str) -> str:
 
 
 def _infer_law(number: str, year: int | None, text: str) -> str:
-    registry = provisions()
+    registry = _provision_table()
     rows = registry[registry["nummer"] == number]
     if year is not None:
         rows = rows[(rows["fra_aar"] <= year) & (rows["til_aar"] >= year)]
@@ -187,7 +191,7 @@ def _infer_law(number: str, year: int | None, text: str) -> str:
 
 
 def _unknown_provision_message(text: object) -> str:
-    known = {fold(p): p for p in provisions()["paragraf"]}
+    known = {fold(p): p for p in _provision_table()["paragraf"]}
     suggestion = closest(str(text), known)
     hint = f"mente du {suggestion}? " if suggestion else ""
     return (
@@ -206,6 +210,6 @@ def _provision_not_in_force_message(text: object, rows: pd.DataFrame, year: int)
 
 def provision_label(provision: str) -> str:
     """The registry's description of a canonical provision, or "" when it has none."""
-    registry = provisions()
+    registry = _provision_table()
     labels = registry.loc[registry["paragraf"] == provision, "betegnelse"]
     return str(labels.iat[-1]) if len(labels) else ""

@@ -11,17 +11,21 @@ manifest, so a worker never needs the output directory.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
 import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 from papermill.translators import translate_parameters
 from tqdm import tqdm
@@ -29,24 +33,39 @@ from tqdm import tqdm
 from omglib.errors import OmgError
 from omglib.output import write_bytes_atomic
 from omglib.present import danish
-from omglib.reports.manifest import Manifest, fingerprint
+from omglib.reports.manifest import Manifest, fingerprints
 from omglib.reports.parameters import Inputs, Job, Request, file_sha256
 
 NOTEBOOK_DIR_VARIABLE = "OMG_NOTEBOOKS"
 #: The suffix of a failed report's executed notebook, kept for the user to look into.
 FAILED = "fejl.ipynb"
+#: How often a report is started before it is given up because its worker process died
+#: each time, locally and on Dask.
+MAX_ATTEMPTS = 3
 
 
 def notebook_dir() -> Path:
-    """The report notebooks: `OMG_NOTEBOOKS`, else `notebooks/` of the checkout omglib
-    is installed from (`pip install -e .`)."""
+    """The folder of the report notebooks: `OMG_NOTEBOOKS` when set (to try a changed
+    notebook without reinstalling), else `omglib/notebooks/` shipped inside the package,
+    so a wheel install makes reports as a checkout does.
+
+    papermill and the workers need a folder on disk; a package imported from a zip
+    archive has none, and only `OMG_NOTEBOOKS` helps there."""
     chosen = os.environ.get(NOTEBOOK_DIR_VARIABLE)
-    folder = Path(chosen) if chosen else Path(__file__).resolve().parents[2] / "notebooks"
+    if chosen:
+        folder = Path(chosen)
+        where = f"{folder}, som {NOTEBOOK_DIR_VARIABLE} peger på"
+    else:
+        packaged = resources.files("omglib") / "notebooks"
+        if not isinstance(packaged, Path):
+            raise OmgError(
+                f"Rapportnotesbøgerne i {packaged} ligger ikke i en mappe på disken (omglib er "
+                f"installeret i et zip-arkiv) – sæt {NOTEBOOK_DIR_VARIABLE} til en mappe med dem"
+            )
+        folder = packaged
+        where = f"{folder} – installationen af omglib er ufuldstændig; geninstallér den"
     if not (folder / "kommunerapport.ipynb").is_file():
-        raise OmgError(
-            f"Rapportnotesbøgerne findes ikke i {folder} – installér omglib fra en klon af "
-            f"projektet med 'pip install -e .' eller sæt {NOTEBOOK_DIR_VARIABLE}"
-        )
+        raise OmgError(f"Rapportnotesbøgerne findes ikke i {where}")
     return folder
 
 
@@ -121,7 +140,7 @@ def make_report(job: Job, work: Work) -> Outcome:
         running = Path(scratch) / notebook.name
         try:
             executed = execute(work.located(notebook), used, running, work.engine)
-        except PapermillExecutionError as error:
+        except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
             failed = nbformat.read(running, as_version=nbformat.NO_CONVERT)
             content = _as_made(failed, notebook, Path(f"{stem}.{FAILED}"), named)
             return Outcome(
@@ -155,14 +174,20 @@ def _as_made(
     return str(nbformat.writes(notebook)).encode("utf-8")
 
 
-def _reason(error: PapermillExecutionError) -> str:
-    """The failing cell's error in one line: the Danish message of an OmgError as is."""
+def _reason(error: PapermillExecutionError | CellTimeoutError | DeadKernelError) -> str:
+    """Why a notebook stopped, in one Danish line: a cell that ran out of time, a kernel
+    that died, or the failing cell's error (the Danish message of an OmgError as is)."""
+    from omglib.reports.engines import CELL_TIMEOUT_S
+
+    if isinstance(error, CellTimeoutError):
+        return f"en celle kørte i mere end {CELL_TIMEOUT_S} s og blev stoppet"
+    if isinstance(error, DeadKernelError):
+        return "kernen, der kørte notesbogen, stoppede uventet (fx fordi hukommelsen slap op)"
     message = str(error.evalue).strip().splitlines()[0] if error.evalue else ""
-    return (
-        message
-        if error.ename.endswith(("OmgError", "DataError"))
-        else (f"{error.ename}: {message}")
-    )
+    if error.ename.endswith(("OmgError", "DataError")):
+        return message
+    detail = f"{error.ename}: {message}" if message else error.ename
+    return f"fejl i notesbogen ({detail})"
 
 
 class Executor(Protocol):
@@ -173,19 +198,68 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """A pool of worker processes on this machine, each keeping its own warm kernel."""
+    """Worker processes on this machine, each keeping its own warm kernel and making one
+    report at a time.
+
+    Each worker process is a pool of its own and is given a report only when it has none,
+    so the report a process is making is known. A process that dies (killed by the OOM
+    killer, say) takes only that report with it: the report starts again on a fresh
+    process, at most `MAX_ATTEMPTS` times in all, while the other processes go on (in one
+    shared pool, one process dying stops every report in it)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
 
     def run(self, work: Work, jobs: list[Job]) -> Iterator[Outcome]:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=stop_kernels_at_exit
-        ) as pool:
-            futures: dict[Future[Outcome], Job] = {pool.submit(work, job): job for job in jobs}
-            for future in as_completed(futures):
-                yield _outcome_of(future, futures[future])
+        waiting = collections.deque(jobs)
+        starts: collections.Counter[Job] = collections.Counter()
+        running: dict[Future[Outcome], tuple[Job, ProcessPoolExecutor]] = {}
+        free: list[ProcessPoolExecutor] = []
+        ended: list[Outcome] = []
+        try:
+            while True:
+                while waiting and len(running) < self.workers:
+                    worker = free.pop() if free else _worker()
+                    try:
+                        future = worker.submit(work, waiting[0])
+                    except BrokenProcessPool:  # it died while it had no report
+                        worker.shutdown()
+                        continue
+                    job = waiting.popleft()
+                    starts[job] += 1
+                    running[future] = (job, worker)
+                yield from ended
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                ended = []
+                for future in done:
+                    job, worker = running.pop(future)
+                    if not isinstance(future.exception(), BrokenProcessPool):
+                        free.append(worker)
+                        ended.append(replace(_outcome_of(future, job), attempts=starts[job]))
+                        continue
+                    worker.shutdown()  # it died making this report
+                    if starts[job] < MAX_ATTEMPTS:
+                        waiting.appendleft(job)
+                    else:
+                        ended.append(Outcome(job, error=_GIVEN_UP, attempts=starts[job]))
+        finally:
+            for worker in [*free, *(worker for _, worker in running.values())]:
+                worker.shutdown(cancel_futures=True)
+
+
+_GIVEN_UP = (
+    f"opgivet efter {MAX_ATTEMPTS} forsøg – workerprocessen stoppede hver gang under "
+    "rapporten (fx fordi hukommelsen slap op)"
+)
+
+
+def _worker() -> ProcessPoolExecutor:
+    """A fresh worker process for `LocalExecutor` (a pool of one), which stops its warm
+    kernel when it ends."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(1, mp_context=context, initializer=stop_kernels_at_exit)
 
 
 def check_executor_options(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> None:
@@ -225,10 +299,20 @@ def stop_kernels_at_exit() -> None:
 
 
 def _outcome_of(future: Future[Outcome], job: Job) -> Outcome:
+    """What a worker process made of a report; an error raised outside the notebook is
+    that report's failure, in Danish."""
     try:
         return future.result()
-    except Exception as error:  # a worker that died or a bug outside the notebook
-        return Outcome(job, error=f"{type(error).__name__}: {error}")
+    except OmgError as error:
+        return Outcome(job, error=str(error))
+    except Exception as error:  # a bug outside the notebook
+        return Outcome(job, error=unexpected_error_text(error))
+
+
+def unexpected_error_text(error: BaseException) -> str:
+    """A failure outside the notebook (a bug, a lost connection) as a Danish summary
+    line; the exception's class and message in brackets, for a bug report."""
+    return f"uventet fejl uden for notesbogen ({type(error).__name__}: {error})"
 
 
 @dataclass
@@ -248,14 +332,16 @@ class Summary:
     def lines(self) -> list[str]:
         """The closing summary in Danish."""
         head = (
-            f"{len(self.made)} rapporter lavet, {len(self.skipped)} uændrede sprunget over, "
-            f"{len(self.failed)} fejlede ({danish.format_number(self.seconds, 1)} s)."
+            f"{danish.format_count(len(self.made), 'rapport', 'rapporter')} lavet, "
+            f"{danish.format_count(len(self.skipped), 'uændret', 'uændrede')} sprunget over, "
+            f"{danish.format_int(len(self.failed))} fejlede "
+            f"({danish.format_number(self.seconds, 1)} s)."
         )
         retried = self.retried
         again = (
             [
-                f"{len(retried)} {danish.plural(len(retried), 'rapport', 'rapporter')} blev kørt "
-                "igen efter at en worker stoppede:",
+                f"{danish.format_count(len(retried), 'rapport', 'rapporter')} blev kørt igen "
+                "efter at en worker stoppede:",
                 *(f"  IGEN {o.job.stem} (forsøg {o.attempts})" for o in retried),
             ]
             if retried
@@ -282,10 +368,7 @@ def run_batch(
     out_dir = out_dir.resolve()
     manifest = Manifest(out_dir)
     folder = notebook_dir()
-    prints = {
-        job: fingerprint(job, request.inputs, folder / f"{job.notebook}.ipynb")
-        for job in request.jobs()
-    }
+    prints = fingerprints(request.jobs(), request.inputs, folder)
     todo = [job for job in prints if force or not manifest.is_current(job, prints[job])]
     summary = Summary(skipped=[job for job in prints if job not in todo])
     work = Work(request.inputs, folder, out_dir, engine)
@@ -296,7 +379,7 @@ def run_batch(
             summary.made.append(outcome)
         else:
             summary.failed.append(outcome)
-    manifest.save()
+    manifest.fold()
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -41,13 +41,19 @@ from distributed.scheduler import KilledWorker
 from omglib import __version__
 from omglib.errors import OmgError
 from omglib.output import write_bytes_atomic
-from omglib.reports.batch import Outcome, Work, stop_kernels_at_exit
+from omglib.reports.batch import (
+    MAX_ATTEMPTS,
+    Outcome,
+    Work,
+    stop_kernels_at_exit,
+    unexpected_error_text,
+)
+from omglib.reports.manifest import PACKAGE_ROOT, code_sha256
 from omglib.reports.parameters import Job, file_sha256
 
 #: Seconds to wait for the scheduler to answer before giving up.
 CONNECT_TIMEOUT_S = 10.0
 #: How often a report is started before it is given up (its workers died each time).
-MAX_ATTEMPTS = 3
 #: Where the tasks count their starts, in the scheduler's metadata.
 ATTEMPTS_KEY = "omg-forsoeg"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
@@ -63,7 +69,8 @@ class _Batch:
     #: Names the batch's tasks and attempt counters on the scheduler.
     token: str
     epoch: str | None
-    omglib_version: str
+    #: The client's omglib (`manifest.code_sha256`): a worker must run the same code.
+    omglib_code: str
     #: Input files the workers read where they are (`shared_inputs`), with their SHA-256.
     shared: dict[Path, str]
 
@@ -86,7 +93,8 @@ class DaskExecutor:
         try:
             shared = work.input_files() if self.shared_inputs else {}
             sent = work.notebook_files(jobs) | ({} if self.shared_inputs else work.input_files())
-            batch = _Batch(work, token, os.environ.get(EPOCH_VARIABLE), __version__, shared)
+            code = code_sha256(PACKAGE_ROOT)
+            batch = _Batch(work, token, os.environ.get(EPOCH_VARIABLE), code, shared)
             files = _send(client, sent)
             futures = {
                 client.submit(
@@ -142,11 +150,10 @@ def _outcome_of(future: Future[Outcome], job: Job) -> Outcome:
     except KilledWorker as error:
         return Outcome(
             job,
-            error=f"opgivet – {error.allowed_failures + 1} workere stoppede under rapporten "
-            "(KilledWorker)",
+            error=f"opgivet – {error.allowed_failures + 1} workere stoppede under rapporten",
         )
     except (Exception, CancelledError) as error:  # a bug outside the notebook, or Dask's
-        return Outcome(job, error=f"{type(error).__name__}: {error}")
+        return Outcome(job, error=unexpected_error_text(error))
     finally:
         future.release()
     return outcome
@@ -195,14 +202,20 @@ def _count_start(token: str, job: Job) -> int:
     return attempt
 
 
+@functools.cache
+def _worker_code() -> str:
+    """This worker's omglib, hashed once per process."""
+    return code_sha256(PACKAGE_ROOT)
+
+
 def _check_worker(batch: _Batch) -> None:
     """That this worker has the client's omglib and sees the shared input files the
     client hashed."""
     worker = get_worker()
-    if __version__ != batch.omglib_version:
+    if _worker_code() != batch.omglib_code:
         raise OmgError(
-            f"Workeren {worker.address} har omglib {__version__}, men klienten har "
-            f"{batch.omglib_version} – installér samme version på begge"
+            f"Workeren {worker.address} kører en anden omglib end klienten (version "
+            f"{__version__}, men andre filer) – installér samme omglib på begge"
         )
     for path, digest in batch.shared.items():
         if not path.is_file():

@@ -5,11 +5,13 @@ Both engines run the notebook with papermill: parameters injected after the cell
 differ only in the kernel:
 
 - `papermill`: a fresh kernel per notebook, exactly as `papermill in.ipynb out.ipynb`.
-- `warm`: one kernel per worker process, kept between notebooks and cleared with
-  `%reset -f` before each, so the kernel start-up and the imports (most of the time a
-  report takes) are paid once per worker instead of once per report.
+- `warm`: one kernel per worker process, kept between notebooks and reset before each
+  to what a fresh kernel holds (`RESET_KERNEL`), so the kernel start-up and the imports
+  (most of the time a report takes) are paid once per worker instead of once per report.
 
-A test checks that both give the same report.
+A test checks that both give the same report. A notebook that stops short (a cell out of
+time, a kernel that died) is written all the same, as papermill writes one whose cell
+failed, so the batch can keep it.
 """
 
 from __future__ import annotations
@@ -34,16 +36,60 @@ KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 600
 
 
-class _ResettingClient(PapermillNotebookClient):  # type: ignore[misc]
-    """papermill's client, removing every variable of the previous notebook before the
-    first cell (`%reset_selective`: unlike `%reset` it does not run a full garbage
-    collection, which would cost 0,2 s per report).
+#: Run in a kept kernel before each notebook, to leave it as a fresh kernel is.
+#: `shell.reset` (what `%reset -f` runs, here with a new history session) clears the
+#: namespace (also the `_`-names: `_`, `_5`, `_i5`, ...), `Out` and `In`, and starts the
+#: execution count at 1 again, so the executed notebook numbers its cells as a fresh
+#: kernel does; `_`, `__` and `___` are then put back empty, as a fresh kernel has them.
+#: What it leaves is cleared before it: the previous notebook's inputs waiting for the
+#: history database (what `%history` would show), the text of each output, the last
+#: inputs that would become the next notebook's `_i`, `_ii`, `_iii`, and a failed cell's
+#: traceback in `sys.last_*` (which keeps the cell's frames and their data alive).
+#: `shell.reset` ends with a full garbage collection; what survives it (the imported
+#: libraries, omglib's caches) is then frozen out of later collections (`gc.freeze`), so
+#: the collection costs 0,1 s of CPU once, after the first notebook, and 2 ms after the
+#: later ones (`%reset -f` costs 0,2 s every time: it collects twice, over everything).
+#: The price, a cycle of frozen objects that later becomes garbage is never collected,
+#: does not show: the kernel's memory stays flat over 300 reports
+#: (`benchmarks/kernel_benchmark.py`).
+RESET_KERNEL = """\
+def _reset(shell):
+    import gc
+    import sys
 
-    The reset is queued, not awaited: the kernel runs requests in order, and the client
-    only reads replies and outputs addressed to each cell's own request."""
+    history = shell.history_manager
+    history.db_input_cache.clear()
+    history.db_output_cache.clear()
+    history.output_hist_reprs.clear()
+    history._i = history._ii = history._iii = history._i00 = ""
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        sys.__dict__.pop(name, None)
+    shell.reset(new_session=True)
+    shell.user_ns.update({name: getattr(shell.displayhook, name) for name in ("_", "__", "___")})
+    gc.freeze()
+
+
+_reset(get_ipython())
+"""
+
+
+class _ResettingClient(PapermillNotebookClient):  # type: ignore[misc]
+    """papermill's client, resetting the kernel (`RESET_KERNEL`) before the first cell.
+
+    The reset's reply is awaited (2 ms): a kernel does not abort the requests behind a
+    silent one that fails, so only the reply tells that the reset failed, and then the
+    report fails (and the engine stops the kernel) rather than run on what the previous
+    notebook left."""
 
     def papermill_execute_cells(self) -> None:
-        self.kc.execute("%reset_selective -f .", silent=True, store_history=False)
+        reply = self.wait_for_reply(self.kc.execute(RESET_KERNEL, silent=True, store_history=False))
+        assert reply is not None  # a reset out of time raises (nbclient's CellTimeoutError)
+        content = reply["content"]
+        if content["status"] != "ok":
+            reason = f"{content['ename']}: {content['evalue']}" if "ename" in content else ""
+            raise OmgError(
+                f"Kernen kunne ikke nulstilles før rapporten ({reason or content['status']})"
+            )
         super().papermill_execute_cells()
 
 
@@ -63,7 +109,7 @@ class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
 
     @classmethod
     def execute_managed_notebook(
-        cls, nb_man: Any, kernel_name: str, **kwargs: Any
+        cls, nb_man: Any, kernel_name: str, keep_at: str, **kwargs: Any
     ) -> nbformat.NotebookNode:
         kept = cls._kernel(kernel_name)
         client = _ResettingClient(
@@ -78,6 +124,7 @@ class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
         try:
             executed: nbformat.NotebookNode = client.execute()
         except BaseException:
+            nb_man.output_path = keep_at  # papermill writes it when it completes it
             cls._forget(kernel_name)
             raise
         kept.client = client.kc
@@ -120,17 +167,37 @@ def _private_socket_path() -> str:
     return str(Path(tempfile.mkdtemp(prefix="omg-kernel-")) / "kernel")
 
 
+class PlainEngine(NBClientEngine):  # type: ignore[misc]
+    """papermill's own engine, a fresh kernel per notebook, writing a notebook that
+    stopped short to `keep_at` as the warm engine does."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls, nb_man: Any, kernel_name: str, keep_at: str, **kwargs: Any
+    ) -> nbformat.NotebookNode:
+        try:
+            executed: nbformat.NotebookNode = super().execute_managed_notebook(
+                nb_man, kernel_name, **kwargs
+            )
+        except BaseException:
+            nb_man.output_path = keep_at  # papermill writes it when it completes it
+            raise
+        return executed
+
+
 papermill_engines.register("omg_warm", WarmKernelEngine)
+papermill_engines.register("omg_plain", PlainEngine)
 
 #: Our engine names and the papermill engine each one runs.
-ENGINES: dict[str, str | None] = {"warm": "omg_warm", "papermill": None}
+ENGINES = {"warm": "omg_warm", "papermill": "omg_plain"}
 
 
 def execute(
     notebook: Path, parameters: dict[str, Any], output: Path, engine: str = "warm"
 ) -> nbformat.NotebookNode:
-    """Execute `notebook` with `parameters` and write the executed notebook to `output`
-    (also when a cell fails: papermill then raises with the failing cell's traceback)."""
+    """Execute `notebook` with `parameters` and write the executed notebook to `output`,
+    also when it stops short: papermill then raises with the failing cell's traceback, or
+    nbclient's error for a cell out of time or a dead kernel."""
     if engine not in ENGINES:
         raise OmgError(f"Ukendt motor '{engine}' – vælg en af {', '.join(ENGINES)}")
     result: nbformat.NotebookNode = papermill.execute_notebook(
@@ -143,5 +210,6 @@ def execute(
         progress_bar=False,
         request_save_on_cell_execute=False,
         execution_timeout=CELL_TIMEOUT_S,
+        keep_at=str(output),
     )
     return result

@@ -122,7 +122,9 @@ class Job:
         taken = {f"{key}_file" for key in NOTEBOOK_INPUTS[self.notebook]}
         files = {k: v for k, v in inputs.notebook_parameters().items() if k in taken}
         chosen: dict[str, Any] = {"year": self.year, **files}
-        if self.notebook in LEARNING_NOTEBOOKS:
+        # The learning notebooks always state it; the others only when a user asks for
+        # masking (their footers list the parameters, unchanged for unmasked runs).
+        if self.mask_cpr or self.notebook in LEARNING_NOTEBOOKS:
             chosen["mask_cpr"] = self.mask_cpr
         if self.kommunekode is not None:
             chosen["kommune"] = self.kommunekode
@@ -182,7 +184,7 @@ class Request:
         """One job per report, in a stable order."""
         if self.notebook == "danmarkskort":
             return [
-                Job(self.notebook, year, (area,), self.formats)
+                Job(self.notebook, year, (area,), self.formats, mask_cpr=self.mask_cpr)
                 for year in self.years
                 for area in self.areas
             ]

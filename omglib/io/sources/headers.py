@@ -11,9 +11,10 @@ text is read here; the files and the unpivoting are elsewhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -36,13 +37,15 @@ _QUARTERS = (
 
 
 @cache
-def column_aliases() -> dict[str, str]:
-    """Folded column title → canonical column name."""
-    return {
-        fold(variant): canonical
-        for canonical, variants in aliases()["columns"].items()
-        for variant in [canonical, *variants]
-    }
+def column_aliases() -> Mapping[str, str]:
+    """Folded column title → canonical column name (read-only: shared by every caller)."""
+    return MappingProxyType(
+        {
+            fold(variant): canonical
+            for canonical, variants in aliases()["columns"].items()
+            for variant in [canonical, *variants]
+        }
+    )
 
 
 def _find_header(rows: Iterable[list[str]], path: Path) -> int:
