@@ -77,6 +77,12 @@ def test_knowledge_bank_escapes_learning_points_and_reasons_everywhere() -> None
     assert markup.count("<script>") == markup.count("</script>") == 1  # the filter script
 
 
+def test_a_knowledge_bank_of_one_decision_counts_it_in_the_singular() -> None:
+    markup = bank("Indhent ny lægeerklæring", "Mangelfuld begrundelse").html()
+    assert "Viser 1 af 1 afgørelse." in markup
+    assert 'rows.length === 1 ? "afgørelse" : "afgørelser"' in markup  # when filtering
+
+
 def test_plan_texts_are_escaped_in_the_plan_and_targets_tables(tmp_path: Path) -> None:
     plan_file = tmp_path / "handleplan.yaml"
     plan_file.write_text(

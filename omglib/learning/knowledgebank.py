@@ -28,7 +28,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from omglib import registry
-from omglib.formats import format_count
+from omglib.formats import format_count, plural
 from omglib.learning.analyses import LearningCases
 from omglib.output import write_bytes_atomic
 from omglib.present import danish
@@ -68,7 +68,8 @@ FILTER_SCRIPT: Final = """
       row.hidden = !visible;
       shown += visible;
     }
-    status.textContent = `Viser ${shown} af ${rows.length} afgørelser.`;
+    const noun = rows.length === 1 ? "afgørelse" : "afgørelser";
+    status.textContent = `Viser ${shown} af ${rows.length} ${noun}.`;
   };
   selects.forEach(s => s.addEventListener("change", apply));
 })();
@@ -128,7 +129,8 @@ class KnowledgeBank:
             render(
                 "knowledge_bank.html.j2",
                 filters=[self._filter(column) for column in FILTERS],
-                count=f"Viser {len(self.table)} af {len(self.table)} afgørelser.",
+                count=f"Viser {len(self.table)} af {len(self.table)} "
+                f"{plural(len(self.table), 'afgørelse', 'afgørelser')}.",
                 headers=list(COLUMNS.values()),
                 rows=[self._row(record) for record in self.table.to_dict("records")],
                 script=Markup(FILTER_SCRIPT),

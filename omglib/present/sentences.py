@@ -60,7 +60,7 @@ def volume_lines(key: KeyFigures) -> list[str]:
     lines = [
         f"Kommunens afgørelser i alt: {danish.format_int(volumes['afgoerelser_i_alt'])}",
         f"Andel påklaget til Ankestyrelsen: {danish.format_pct(volumes['andel_paaklaget'])} "
-        f"({danish.format_int(volumes['sager_i_ankestyrelsen'])} sager)",
+        f"({danish.format_count(int(volumes['sager_i_ankestyrelsen']), 'sag', 'sager')})",
         "Andel af alle afgørelser der blev omgjort: "
         f"{danish.format_pct(volumes['andel_omgjort_af_alle'], decimals=2)}",
     ]
