@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omglib import demodata, read_counts, read_volumes
+from omglib import read_counts, read_volumes
 from omglib.cli import main
 from omglib.errors import DataError
 from omglib.learning import handleplan
+from tests.helpers.files import case_file_with_cpr
 
 #: One CPR number per kind of file, so each file's masking shows on its own.
 CASE_CPR, VOLUMES_CPR, PLAN_CPR = "010203-1234", "311299-4321", "050607-8901"
@@ -32,17 +33,6 @@ def run(*args: str) -> tuple[int, str, str]:
 def assert_no_cpr(text: str) -> None:
     for number in (CASE_CPR, VOLUMES_CPR, PLAN_CPR):
         assert number not in text and number.replace("-", "") not in text
-
-
-def case_file(tmp_path: Path) -> tuple[Path, int]:
-    """The demo case file with a CPR number in one of Norddjurs' 2024 learning points,
-    and the row it is on (as a text editor counts)."""
-    lines = demodata.packaged_file("sager").read_text(encoding="utf-8").splitlines()
-    row = next(i for i, line in enumerate(lines) if ";707;2024-" in line and line.endswith("."))
-    lines[row] = lines[row][:-1] + f" (ring til mor, CPR {CASE_CPR})."
-    path = tmp_path / "sager.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path, row + 1
 
 
 def volumes_file(tmp_path: Path, footnote: str = f"Opgjort af Jens ({VOLUMES_CPR})") -> Path:
@@ -80,7 +70,7 @@ def every_text_in(folder: Path) -> str:
 
 @pytest.mark.usefixtures("reproducible_date")
 def test_one_case_file_as_data_and_cases_is_masked_in_every_output(tmp_path: Path) -> None:
-    cases, row = case_file(tmp_path)
+    cases, row = case_file_with_cpr(tmp_path, CASE_CPR)
     plan, _ = plan_file(tmp_path)
     volumes = volumes_file(tmp_path)
     files = ["--data", str(cases), "--cases", str(cases), "--volumes", str(volumes)]
@@ -125,7 +115,7 @@ def test_a_case_file_with_a_cpr_number_masked_makes_a_kommune_report_and_a_map(
     tmp_path: Path,
 ) -> None:
     """Every notebook reads its data file masked, not only the learning ones."""
-    cases, _ = case_file(tmp_path)
+    cases, _ = case_file_with_cpr(tmp_path, CASE_CPR)
     out = tmp_path / "rapporter"
     for notebook in ("kommunerapport", "danmarkskort"):
         command = ["reports", "--notebook", notebook, "--data", str(cases), *REPORT]
@@ -145,7 +135,7 @@ def test_a_case_file_with_a_cpr_number_masked_makes_a_kommune_report_and_a_map(
 def test_validate_names_each_cpr_number_without_it_and_masks_with_mask_cpr(
     tmp_path: Path,
 ) -> None:
-    cases, row = case_file(tmp_path)
+    cases, row = case_file_with_cpr(tmp_path, CASE_CPR)
     volumes = volumes_file(tmp_path)
 
     code, stdout, stderr = run("validate", str(cases), str(volumes))

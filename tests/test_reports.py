@@ -18,6 +18,7 @@ from omglib.reports.batch import LocalExecutor, Summary, run_batch
 from omglib.reports.parameters import Inputs, Request, build_request, file_sha256
 from tests.helpers.batch import KOMMUNER, report
 from tests.helpers.data import demo_reader
+from tests.helpers.files import case_file_with_cpr
 
 pytestmark = pytest.mark.usefixtures("reproducible_date")
 
@@ -177,17 +178,6 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path: Path) -> None:
 CPR = "010203-1234"
 
 
-def case_file_with_a_cpr_number(tmp_path: Path) -> tuple[Path, int]:
-    """The demo case file with a CPR number in one of Norddjurs' 2024 learning points,
-    and the row it is on (as a text editor counts)."""
-    lines = demodata.packaged_file("sager").read_text(encoding="utf-8").splitlines()
-    row = next(i for i, line in enumerate(lines) if ";707;2024-" in line and line.endswith("."))
-    lines[row] = lines[row][:-1] + f" (ring til mor, CPR {CPR})."
-    path = tmp_path / "sager-med-cpr.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path, row + 1
-
-
 def every_text_in(out: Path) -> str:
     """All text in the output folder: files as text, PDFs' extracted text, XLSX's XML."""
     import zipfile
@@ -205,7 +195,7 @@ def every_text_in(out: Path) -> str:
 
 
 def test_a_cpr_number_stops_the_report_naming_the_row_unless_masked(tmp_path: Path) -> None:
-    cases, row = case_file_with_a_cpr_number(tmp_path)
+    cases, row = case_file_with_cpr(tmp_path, CPR, "sager-med-cpr.csv")
     options = {
         "notebook": "opfoelgning",
         "kommune": "Norddjurs",

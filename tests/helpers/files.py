@@ -11,7 +11,7 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 import omglib
-from omglib import DataError
+from omglib import DataError, demodata
 
 TITLE = "Omgørelser i Ankestyrelsen pr. kommune"
 
@@ -83,3 +83,14 @@ def data_error(reader: Reader, path: Path) -> DataError:
 def only_problem(error: DataError) -> omglib.Problem:
     assert len(error.problems) == 1, str(error)
     return error.problems[0]
+
+
+def case_file_with_cpr(tmp_path: Path, cpr: str, name: str = "sager.csv") -> tuple[Path, int]:
+    """The demo case file with the CPR number `cpr` in one of Norddjurs' 2024 learning
+    points, and the row it is on (as a text editor counts)."""
+    lines = demodata.packaged_file("sager").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if ";707;2024-" in line and line.endswith("."))
+    lines[row] = lines[row][:-1] + f" (ring til mor, CPR {cpr})."
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, row + 1
