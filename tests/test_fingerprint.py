@@ -198,6 +198,20 @@ def test_one_changed_row_of_the_data_file_makes_its_reports_again(
     assert made_by(changed, out) == stems(given)
 
 
+def test_a_renamed_data_file_makes_its_reports_again_and_a_moved_one_does_not(
+    demo: Request, data_copy: Path, tmp_path: Path
+) -> None:
+    """A report names its data file in its source line, so the name is an input."""
+    given = replace(demo, inputs=Inputs.of(data_copy))
+    out = tmp_path / "ud"
+    assert made_by(given, out) == stems(given)
+    (tmp_path / "flyttet").mkdir()
+    moved = data_copy.rename(tmp_path / "flyttet" / data_copy.name)
+    assert made_by(replace(demo, inputs=Inputs.of(moved)), out) == []
+    renamed = moved.rename(moved.with_name("omgoerelser-2024.csv"))
+    assert made_by(replace(demo, inputs=Inputs.of(renamed)), out) == stems(given)
+
+
 def test_demo_reports_record_the_packaged_files_they_read(demo: Request) -> None:
     folder = notebook_dir()
     (kommune_report,) = fingerprints(demo.jobs()[:1], demo.inputs, folder).values()

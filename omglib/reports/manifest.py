@@ -12,6 +12,8 @@ A report's fingerprint (`fingerprints`) holds everything that can change it:
   `volumes`, `boundaries`, `cases`, `action_plan`): the files given, or on the demo data
   (no data file) the packaged demo files the notebook then reads, and for `boundaries`
   without a file the one `OMG_BOUNDARIES` names;
+- `inddata_filnavne`: the names of the files given (a report names its sources, so a
+  renamed file with the same contents makes it again; a moved one does not);
 - `miljoe`: the environment variables a report reads: `SOURCE_DATE_EPOCH` (the date it
   shows; unset, the report shows the day it was made, and a later day alone does not
   make it again) and, for a notebook with a map and no boundary file given,
@@ -108,6 +110,11 @@ def fingerprints(jobs: Iterable[Job], inputs: Inputs, notebooks: Path) -> dict[J
             "formater": list(job.formats),
             "inddata_sha256": {
                 key: read[key] for key in sorted(NOTEBOOK_INPUTS[job.notebook]) if key in read
+            },
+            "inddata_filnavne": {
+                key: path.name
+                for key in sorted(NOTEBOOK_INPUTS[job.notebook])
+                if (path := getattr(inputs, key)) is not None
             },
             "miljoe": _environment(job, inputs),
             "notesbog_sha256": notebook_hashes[job.notebook],
