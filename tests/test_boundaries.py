@@ -329,6 +329,20 @@ def test_changed_source_or_corrupt_cache_rebuilds(tmp_path: Path) -> None:
     assert changed.attrs["cache_file"] != str(cache_file)
 
 
+def test_changed_preparation_code_rebuilds_instead_of_serving_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(grid(), tmp_path / "k.geojson")
+    first = load(path, tmp_path)
+    assert load(path, tmp_path).attrs["from_cache"]
+    changed_code = "0" * 64
+    assert boundaries.cache.preparation_code_sha256() != changed_code
+    monkeypatch.setattr(boundaries.cache, "preparation_code_sha256", lambda: changed_code)
+    rebuilt = load(path, tmp_path)
+    assert not rebuilt.attrs["from_cache"]
+    assert rebuilt.attrs["cache_file"] != first.attrs["cache_file"]
+
+
 def test_default_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(grid(), tmp_path / "k.geojson")
     frame = load_boundaries(path)

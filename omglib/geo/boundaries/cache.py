@@ -1,7 +1,8 @@
 """The cache of prepared boundaries: one JSON file per source file and parameters.
 
-Keyed by the source file's SHA-256, the simplification parameters and the omglib
-version. A file holds each kommune's geometry as base64 WKB, plus the notes and the key
+Keyed by the source file's SHA-256, the simplification parameters, the omglib version
+and a hash of the code and data that prepare the geometry (this package's modules and
+the kommune registry), so a changed preparation never serves an old file. A file holds each kommune's geometry as base64 WKB, plus the notes and the key
 itself (checked on reading; a stale or corrupt file is rebuilt). JSON + WKB needs no
 extra dependency (GeoParquet would need pyarrow), cannot run code as a pickle could,
 survives library upgrades, and is written atomically (temporary file, then rename).
@@ -10,6 +11,7 @@ survives library upgrades, and is written atomically (temporary file, then renam
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -39,11 +41,24 @@ class Prepared:
     geojson_bytes: int
 
 
+@functools.cache
+def preparation_code_sha256() -> str:
+    """One SHA-256 of the modules that read, match and simplify boundaries and of the
+    kommune registry they match against, by file name and contents."""
+    package = Path(__file__).resolve().parent
+    files = [*sorted(package.glob("*.py")), package.parents[1] / "data" / "kommuner.csv"]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def cache_key_parts(source_sha256: str, tolerance_m: float, max_bytes: int) -> dict[str, Any]:
     """Everything the prepared geometry depends on."""
     return {
         "format": CACHE_FORMAT,
         "omglib": __version__,
+        "kode_sha256": preparation_code_sha256(),
         "source_sha256": source_sha256,
         "crs": TARGET_CRS,
         "tolerance_m": float(tolerance_m),
