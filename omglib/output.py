@@ -1,10 +1,14 @@
-"""Writing outputs so that nothing half-written is ever left behind."""
+"""Files on disk: outputs written so that nothing half-written is ever left behind, and
+the SHA-256 every provenance, manifest and cache key names a file by."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+from omglib.errors import OmgError
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
@@ -32,3 +36,15 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise OmgError(f"{path}: filen kan ikke læses ({error.strerror})") from error
+    return digest.hexdigest()

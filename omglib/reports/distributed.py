@@ -40,7 +40,7 @@ from distributed.scheduler import KilledWorker
 
 from omglib import __version__
 from omglib.errors import OmgError
-from omglib.output import write_bytes_atomic
+from omglib.output import file_sha256, write_bytes_atomic
 from omglib.reports.batch import (
     MAX_ATTEMPTS,
     Outcome,
@@ -49,7 +49,7 @@ from omglib.reports.batch import (
     unexpected_error_text,
 )
 from omglib.reports.manifest import PACKAGE_ROOT, code_sha256
-from omglib.reports.parameters import Job, file_sha256
+from omglib.reports.parameters import Job
 
 #: Seconds to wait for the scheduler to answer before giving up.
 CONNECT_TIMEOUT_S = 10.0

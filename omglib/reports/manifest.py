@@ -55,9 +55,9 @@ from typing import Any
 from omglib import __version__, demodata
 from omglib.errors import OmgError
 from omglib.learning import handleplan
-from omglib.output import write_text_atomic
+from omglib.output import file_sha256, write_text_atomic
 from omglib.present.narrative import package_versions
-from omglib.reports.parameters import NOTEBOOK_INPUTS, Inputs, Job, file_sha256
+from omglib.reports.parameters import NOTEBOOK_INPUTS, Inputs, Job
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = "manifest.journal.jsonl"

@@ -12,7 +12,6 @@ collected and reported together, with the library's own messages ("Ukendt kommun
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from omglib import registry
 from omglib.dataset import Dataset
 from omglib.errors import DataError, OmgError, Problem
 from omglib.names import fold
+from omglib.output import file_sha256
 
 T = TypeVar("T")
 
@@ -92,18 +92,6 @@ class Inputs:
     def notebook_parameters(self) -> dict[str, str]:
         """Paths as notebook parameters (`<key>_file`; "" = the default)."""
         return {f"{key}_file": str(getattr(self, key) or "") for key in INPUT_KEYS}
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as error:
-        raise OmgError(f"{path}: filen kan ikke læses ({error.strerror})") from error
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

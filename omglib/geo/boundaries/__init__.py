@@ -43,7 +43,7 @@ from omglib.geo.boundaries.simplify import (
     MAX_GEOJSON_BYTES,
     Geometries,
 )
-from omglib.io.sources import file_sha256
+from omglib.output import file_sha256
 from omglib.registry import kommune_name
 
 

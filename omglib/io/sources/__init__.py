@@ -24,7 +24,7 @@ from pathlib import Path
 from omglib.errors import DataError, Problem
 from omglib.io.sources.files import CellRange, csv_rows, excel_rows
 from omglib.io.sources.headers import HEADER_SEARCH_ROWS, orientation
-from omglib.io.sources.table import SourceTable, file_sha256, long_table
+from omglib.io.sources.table import SourceTable, long_table
 from omglib.io.sources.wide import wide_table
 
 
@@ -48,4 +48,4 @@ def read_source(path: str | Path) -> SourceTable:
     return wide_table(path, rows, title, merged, transposed)
 
 
-__all__ = ["HEADER_SEARCH_ROWS", "CellRange", "SourceTable", "file_sha256", "read_source"]
+__all__ = ["HEADER_SEARCH_ROWS", "CellRange", "SourceTable", "read_source"]

@@ -9,7 +9,6 @@ wide layout (`wide`) is unpivoted into the same kind of table with the helpers h
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pandas as pd
 from omglib.errors import DataError, Problem
 from omglib.io.sources.headers import column_aliases, texts
 from omglib.names import fold
+from omglib.output import file_sha256
 
 
 @dataclass
@@ -62,11 +62,6 @@ class SourceTable:
         if titles is not None and position is not None and titles[position]:
             return str(titles[position])
         return self.headers.get(column, column)
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes, for provenance and caching."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def long_table(path: Path, rows: pd.DataFrame, title: list[str]) -> SourceTable:

@@ -21,8 +21,9 @@ import pandas as pd
 from omglib.errors import DataError, Problem
 from omglib.io.sources.files import CellRange
 from omglib.io.sources.headers import column_aliases, label_column, parse_period, texts
-from omglib.io.sources.table import SourceTable, file_sha256, has_values, split_notes, stripped
+from omglib.io.sources.table import SourceTable, has_values, split_notes, stripped
 from omglib.names import fold
+from omglib.output import file_sha256
 
 _PERIOD_EXPECTED = "forventede et år som 2023 eller et kvartal som 2023K1"
 
