@@ -48,7 +48,7 @@ def missing_national_reason(dataset: Dataset, area: str, year: int) -> str:
     present = counts.loc[counts["aar"] == year, "kommunekode"].nunique()
     return (
         f"Intet landstal: datafilen har hverken en række for 'Hele landet' eller alle 98 "
-        f"kommuner for {registry.area_name(area).lower()} {year} (den har {present}), så "
+        f"kommuner for {registry.area_text(area)} {year} (den har {present}), så "
         "summen af dens kommuner ville ikke være landsniveau."
     )
 
@@ -185,27 +185,33 @@ def _change(trend: pd.DataFrame, year: int) -> stats.SignificanceResult | None:
 def _volume_shares(
     volumes: Volumes, current: pd.Series, code: int, area: str, year: int
 ) -> pd.Series | None:
-    """Share of all the kommune's decisions that were appealed to Ankestyrelsen, and
-    share of all its decisions that ended overturned."""
+    """The kommune's decisions set against Ankestyrelsen's cases: the share of all its
+    decisions that Ankestyrelsen treated on their merits (realitetsbehandlede; the
+    rejected appeals, `afviste`, stand apart and are None when the data has no
+    `afvist`), the share of all its decisions that ended overturned, and the complaints
+    received this year and the year before (None where the volumes have no figure)."""
     frame = volumes.frame
-    rows = frame[
-        (frame["kommunekode"] == code) & (frame["omraade"] == area) & (frame["aar"] == year)
-    ]
+    mine = frame[(frame["kommunekode"] == code) & (frame["omraade"] == area)]
+    rows = mine[mine["aar"] == year]
     if rows.empty:
         return None
     decisions = int(rows["afgoerelser_i_alt"].iloc[0])
-    at_board = int(current["realitetsbehandlede"] + current.get("afvist", 0))
+    on_merits, overturned = int(current["realitetsbehandlede"]), int(current["omgjort"])
     share = pd.Series(
         {
             "afgoerelser_i_alt": decisions,
-            "sager_i_ankestyrelsen": at_board,
-            "andel_paaklaget": at_board / decisions if decisions else float("nan"),
-            "andel_omgjort_af_alle": current["omgjort"] / decisions if decisions else float("nan"),
+            "realitetsbehandlede": on_merits,
+            "afviste": int(current["afvist"]) if "afvist" in current.index else None,
+            "andel_realitetsbehandlet": on_merits / decisions if decisions else float("nan"),
+            "omgjort": overturned,
+            "andel_omgjort_af_alle": overturned / decisions if decisions else float("nan"),
         },
         dtype=object,  # counts stay whole numbers beside the shares
     )
     if "klager_modtaget" in rows.columns:
+        before = mine.loc[mine["aar"] == year - 1, "klager_modtaget"].dropna()
         share["klager_modtaget"] = int(rows["klager_modtaget"].iloc[0])
+        share["klager_modtaget_aaret_foer"] = int(before.iloc[0]) if len(before) else None
     return share
 
 

@@ -156,6 +156,14 @@ def format_count(count: int, singular: str, plural_form: str) -> str:
     return f"{format_int(count)} {plural(count, singular, plural_form)}"
 
 
+def format_count_or_none(count: int, singular: str, plural_form: str) -> str:
+    """A count in running text, where none reads "ingen": "ingen klager", "1 klage",
+    "3 klager" (a bare "0" reads like a missing figure in a sentence)."""
+    if count == 0:
+        return f"ingen {plural_form}"
+    return format_count(count, singular, plural_form)
+
+
 def format_p(p_value: float | None) -> str:
     """A p-value for report text: "0,03", "< 0,001"; "–" when no test was possible."""
     value = _present(p_value)

@@ -24,3 +24,9 @@ def closest(name: str, candidates: dict[str, str]) -> str | None:
     `candidates` maps folded names to display names."""
     match = difflib.get_close_matches(fold(name), list(candidates), n=1, cutoff=0.6)
     return candidates[match[0]] if match else None
+
+
+def did_you_mean(guess: str | None) -> str:
+    """What follows an unknown name: " – mente du 'x'?" for a near miss, else ".", so that
+    the list of known names after it ("Kendte felter: ...") starts a sentence either way."""
+    return f" – mente du '{guess}'?" if guess else "."

@@ -38,7 +38,7 @@ OUTCOME_LABELS: dict[str, str] = {
     "stadfaestet": "Stadfæstet",
     "hjemvist": "Hjemvist",
     "aendret_ophaevet": "Ændret/ophævet",
-    "afvist": "Afvist",
+    "afvist": "Afvist (indgår ikke)",
 }
 
 _OUTCOME_TYPE = pd.CategoricalDtype(list(OUTCOMES), ordered=True)

@@ -26,7 +26,7 @@ def test_rates_on_demo_data_shows_counts_interval_verdict_and_notice() -> None:
     assert "Norddjurs (707) – Børnehandicapområdet 2023" in out
     assert "syntetiske demodata" in out
     assert "95 %-interval" in out and "Landsniveau" in out and "Vurdering af udviklingen" in out
-    assert "Andel påklaget" in out
+    assert "som Ankestyrelsen realitetsbehandlede" in out and "blev afvist" in out
 
 
 def test_rates_json_is_machine_readable_and_flags_synthetic_data() -> None:

@@ -21,6 +21,7 @@ from omglib.comparisons import (
 from omglib.dataset import Dataset, Provenance
 from omglib.errors import OmgError
 from omglib.figures import kommune_table, national_by_year
+from omglib.outcomes import OUTCOME_LABELS
 from omglib.present import sentences
 from tests.helpers.data import COUNTS, counts_dataset, every_kommune
 
@@ -126,7 +127,7 @@ def test_outcome_distribution_shares_of_all_decisions_shown() -> None:
     # Hele landet 60, 30, 10, 5: 105 decisions
     data = counts_dataset([(2023, NORDDJURS, BH, 4, 3, 1, 2)], national=[(2023, BH, 60, 30, 10, 5)])
     table = outcome_distribution(data, "Norddjurs", BH, 2023)
-    labels = ["Stadfæstet", "Hjemvist", "Ændret/ophævet", "Afvist"]
+    labels = ["Stadfæstet", "Hjemvist", "Ændret/ophævet", "Afvist (indgår ikke)"]
     assert table.columns.tolist() == ["hvem", "udfald", "antal", "andel"]
     assert table["hvem"].tolist() == ["Norddjurs"] * 4 + ["Hele landet"] * 4
     assert table["udfald"].tolist() == labels * 2
@@ -339,7 +340,9 @@ def test_demo_outcomes_and_region_match_the_national_and_kommune_tables(demo: Da
     national = national_by_year(demo, BH).set_index("aar").loc[2024]
     outcomes = outcome_distribution(demo, NORDDJURS, BH, 2024)
     assert outcomes.groupby("hvem")["andel"].sum().tolist() == pytest.approx([1.0, 1.0])
-    on_merits = outcomes.loc[(outcomes["hvem"] == "Hele landet") & (outcomes["udfald"] != "Afvist")]
+    on_merits = outcomes.loc[
+        (outcomes["hvem"] == "Hele landet") & (outcomes["udfald"] != OUTCOME_LABELS["afvist"])
+    ]
     assert on_merits["antal"].sum() == national["realitetsbehandlede"]
     regions = region_comparison(demo, NORDDJURS, BH, 2024).set_index("niveau")
     table = kommune_table(demo, BH, 2024)

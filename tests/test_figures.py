@@ -39,7 +39,8 @@ def test_headline_has_rate_counts_interval_and_national_verdict() -> None:
     text = headline(key_figures(focus_group_data(), NORDDJURS, "Børnehandicap", 2021))
     assert "75,0 %" in text and "3 af 4 sager" in text
     assert "95 %-interval" in text
-    assert "ikke signifikant forskellig fra landsniveau" in text
+    assert "Ikke signifikant forskellig fra landsniveau på 60,1 %." in text
+    assert str(text).count("andsniveau") == 1  # named once, not "Landsniveau ...: ... landsniveau"
     assert "under 10 sager" in text
 
 
@@ -100,9 +101,10 @@ def test_volumes_give_appeal_share_and_overturned_share() -> None:
     )
     shares = key_figures(data, 707, "boernehandicap", 2023, volumes=volumes).volumes
     assert shares is not None
-    assert shares["andel_paaklaget"] == pytest.approx(15 / 300)
+    assert shares["andel_realitetsbehandlet"] == pytest.approx(13 / 300)
+    assert shares["realitetsbehandlede"] == 13 and shares["afviste"] == 2
     assert shares["andel_omgjort_af_alle"] == pytest.approx(9 / 300)
-    assert shares["klager_modtaget"] == 25
+    assert shares["klager_modtaget"] == 25 and shares["klager_modtaget_aaret_foer"] is None
 
 
 def test_unknown_year_and_area_are_clear_errors() -> None:

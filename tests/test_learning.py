@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from omglib import demodata, read_cases, read_volumes
+from omglib import demodata, read_cases, read_volumes, registry
 from omglib.errors import DataError, OmgError
 from omglib.io.privacy import Pseudonyms, find_cpr, hide_cpr
 from omglib.learning import analyses
@@ -180,8 +180,8 @@ def test_reasons_are_ranked_with_counts_and_shares(cases: analyses.LearningCases
     assert table["andel"].tolist() == pytest.approx([2 / 3, 2 / 3])  # of 3 cases with a reason
     assert table["kumuleret"].tolist() == pytest.approx([0.5, 1.0])
     assert (ranking.overturned, ranking.without_reason) == (4, 1)  # S4 has none
-    assert "2 af 3 omgjorte sager med registreret årsag (67 %)" in ranking.text
-    assert "1 omgjorte sager har ingen registreret årsag" in ranking.text
+    assert "2 af 3 omgjorte sager med registreret årsag (66,7 %)" in ranking.text
+    assert "1 omgjort sag har ingen registreret årsag." in ranking.text
 
 
 def test_follow_up_of_remands(cases: analyses.LearningCases) -> None:
@@ -190,7 +190,52 @@ def test_follow_up_of_remands(cases: analyses.LearningCases) -> None:
     assert result.count("Ny afgørelse til fordel for borgeren") == 1
     assert result.count("Afventer") == 1
     assert result.table["sager"].sum() == 2
-    assert result.text.startswith("Af 2 hjemviste sager endte 1 med en ny afgørelse")
+    assert result.text == (
+        "Af 2 hjemviste sager endte 1 med en ny afgørelse til fordel for borgeren, "
+        "mens 1 afventer en ny afgørelse."
+    )
+
+
+def follow_up_of(counts: dict[str, int]) -> analyses.FollowUp:
+    labels = [*registry.follow_up_labels(), analyses.NOT_RECORDED]
+    table = pd.DataFrame({"opfoelgning": labels, "sager": [counts.get(x, 0) for x in labels]})
+    return analyses.FollowUp(table, sum(counts.values()))
+
+
+def test_follow_up_sentence_accounts_for_every_remand() -> None:
+    """As a kommune's own follow-up writes it: every remand in one sentence, "og" without
+    a comma before it, and no outcome written as "0"."""
+    result = follow_up_of(
+        {
+            "Ny afgørelse til fordel for borgeren": 5,
+            "Ansøgning trukket tilbage": 1,
+            "Afgørelse fastholdt": 8,
+        }
+    )
+    assert result.text == (
+        "Af 14 hjemviste sager endte 5 med en ny afgørelse til fordel for borgeren, 1 med at "
+        "ansøgningen blev trukket tilbage og 8 med samme afgørelse."
+    )
+    pending = follow_up_of(
+        {"Påklaget igen": 2, "Afventer": 3, analyses.NOT_RECORDED: 1, "Afgørelse fastholdt": 1}
+    )
+    assert pending.text == (
+        "Af 7 hjemviste sager endte 1 med samme afgørelse og 2 med en ny klage til "
+        "Ankestyrelsen, mens 3 afventer en ny afgørelse og 1 har ingen registreret opfølgning."
+    )
+    assert follow_up_of({"Afventer": 1}).text == "Den ene hjemviste sag afventer en ny afgørelse."
+    assert follow_up_of({"Afventer": 2, analyses.NOT_RECORDED: 1}).text == (
+        "Ingen af de 3 hjemviste sager er afgjort igen endnu: 2 afventer en ny afgørelse og "
+        "1 har ingen registreret opfølgning."
+    )
+    assert " 0 " not in pending.text and ", og" not in result.text
+
+
+def test_every_follow_up_label_has_its_wording() -> None:
+    """A label added to data/laering.yaml without wording would drop remands from the
+    sentence."""
+    worded = set(analyses.ENDED_AS) | set(analyses.STILL_OPEN)
+    assert set(registry.follow_up_labels()) <= worded
 
 
 def test_partial_remands_and_families(cases: analyses.LearningCases) -> None:

@@ -130,7 +130,7 @@ def test_rates_json_writes_counts_as_whole_numbers_and_the_notice() -> None:
     for counts in (record["tal"], record["landstal"], *record["udvikling"]):
         for key in ("aar", "stadfaestet", "hjemvist", "aendret_ophaevet", "omgjort"):
             assert type(counts[key]) is int, (key, counts[key])
-    for key in ("afgoerelser_i_alt", "sager_i_ankestyrelsen", "klager_modtaget"):
+    for key in ("afgoerelser_i_alt", "realitetsbehandlede", "afviste", "klager_modtaget"):
         assert type(record["volumen"][key]) is int
     assert type(record["tal"]["omgoerelsesprocent"]) is float
 

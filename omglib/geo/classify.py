@@ -60,11 +60,11 @@ def classify_change(
     """Classes for a map of the change in rate between two years (proportions)."""
     pp = [danish.format_number(b * 100, decimals=0, plus=True) for b in CHANGE_BREAKS]
     labels = (
-        f"Fald på over {pp[0].lstrip('-')} point",
-        f"Fald på {pp[1].lstrip('-')}-{pp[0].lstrip('-')} point",
-        f"Ændring under {pp[2].lstrip('+')} point",
-        f"Stigning på {pp[2].lstrip('+')}-{pp[3].lstrip('+')} point",
-        f"Stigning på over {pp[3].lstrip('+')} point",
+        f"Fald på over {pp[0].lstrip('-')} procentpoint",
+        f"Fald på {pp[1].lstrip('-')}-{pp[0].lstrip('-')} procentpoint",
+        f"Ændring under {pp[2].lstrip('+')} procentpoint",
+        f"Stigning på {pp[2].lstrip('+')}-{pp[3].lstrip('+')} procentpoint",
+        f"Stigning på over {pp[3].lstrip('+')} procentpoint",
     )
     return _assign(changes, CHANGE_BREAKS, labels, DIVERGING, few, no_cases, few_label)
 

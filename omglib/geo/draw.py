@@ -210,7 +210,7 @@ def danmarkskort(
             classes_for["rate"], classes_for["few"], classes_for["none"], scheme, few_label
         )
         legend_title = "Omgørelsesprocent"
-        title = f"Omgørelsesprocent, {registry.area_name(area).lower()} {year}"
+        title = f"Omgørelsesprocent, {registry.area_text(area)} {year}"
     else:
         base = base_year if base_year is not None else year - 1
         values = _change_values(table, kommune_table(data, area, base))
@@ -220,7 +220,7 @@ def danmarkskort(
             classes_for["rate"], classes_for["few"], classes_for["none"], few_label
         )
         legend_title = f"Ændring {base}-{year}"
-        title = f"Ændring i omgørelsesprocent, {registry.area_name(area).lower()} {base}-{year}"
+        title = f"Ændring i omgørelsesprocent, {registry.area_text(area)} {base}-{year}"
     frame = _join(geometry, shown, classes)
     frame, inset = _place_bornholm(frame) if map_source != TILE_SOURCE else (frame, None)
     return Danmarkskort(

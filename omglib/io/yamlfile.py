@@ -23,7 +23,7 @@ from omglib.errors import DataError, Problem
 from omglib.formats import listed, plural
 from omglib.io.privacy import FOUND, Pseudonyms, find_cpr, hide_cpr
 from omglib.io.schema import DATE_FORMATS
-from omglib.names import closest, fold
+from omglib.names import closest, did_you_mean, fold
 
 DATE_EXPECTED: Final = "forventede en dato som 2024-04-01 (år-måned-dag) eller 01-04-2024"
 NULL_TAG: Final = "tag:yaml.org,2002:null"
@@ -90,8 +90,9 @@ class YamlReader:
             if name is None:
                 guess = closest(written, known)
                 guessed.add(guess or "")
-                hint = f" – mente du '{guess}'?" if guess else ""
-                message = f"ukendt felt '{written}'{hint} Kendte felter: {listed(allowed)}"
+                message = (
+                    f"ukendt felt '{written}'{did_you_mean(guess)} Kendte felter: {listed(allowed)}"
+                )
                 self.flag(key, None, message)
             elif name in found:
                 first = found[name][0].start_mark.line + 1
@@ -157,8 +158,8 @@ class YamlReader:
         value = known.get(fold(written))
         if value is None:
             guess = closest(written, known)
-            hint = f" – mente du '{guess}'?" if guess else ""
-            self.flag(field[1], field[0].value, f"ukendt {what} '{written}'{hint} {expected}")
+            message = f"ukendt {what} '{written}'{did_you_mean(guess)} {expected}"
+            self.flag(field[1], field[0].value, message)
         return value
 
 

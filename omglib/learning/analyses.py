@@ -22,10 +22,26 @@ from omglib.errors import OmgError
 from omglib.io.casedetails import details_per_case
 from omglib.io.readers import CaseTable, cases_per_area
 from omglib.outcomes import OVERTURNED
-from omglib.present import danish
+from omglib.present import danish, sentences
 
 NOT_RECORDED: Final = "Ikke registreret"
 """Follow-up column label for remands without a recorded follow-up."""
+
+ENDED_AS: Final[dict[str, str]] = {
+    "Ny afgørelse til fordel for borgeren": "med en ny afgørelse til fordel for borgeren",
+    "Ansøgning trukket tilbage": "med at ansøgningen blev trukket tilbage",
+    "Afgørelse fastholdt": "med samme afgørelse",
+    "Påklaget igen": "med en ny klage til Ankestyrelsen",
+}
+"""How a remand ended, as the end of "Af 14 hjemviste sager endte 5 ...", for each
+follow-up label of `data/laering.yaml` that closes the remand."""
+
+STILL_OPEN: Final[dict[str, str]] = {
+    "Afventer": "afventer en ny afgørelse",
+    NOT_RECORDED: "har ingen registreret opfølgning",
+}
+"""Remands not closed yet, worded after their count ("1 afventer ..."), for the labels
+that do not end a remand."""
 
 
 @dataclass(frozen=True)
@@ -102,13 +118,11 @@ class ReasonRanking:
         sentence = (
             f"Den hyppigste årsag til omgørelse var {str(top['aarsag']).lower()}: "
             f"{danish.format_int(int(top['sager']))} af {danish.format_int(with_reason)} "
-            f"omgjorte sager med registreret årsag ({danish.format_pct(top['andel'], 0)})."
+            f"omgjorte sager med registreret årsag ({danish.format_pct(top['andel'])})."
         )
         if self.without_reason:
-            sentence += (
-                f" {danish.format_int(self.without_reason)} omgjorte sager har ingen "
-                "registreret årsag."
-            )
+            cases = danish.format_count(self.without_reason, "omgjort sag", "omgjorte sager")
+            sentence += f" {cases} har ingen registreret årsag."
         return sentence
 
 
@@ -148,17 +162,35 @@ class FollowUp:
 
     @property
     def text(self) -> str:
+        """Every remand accounted for, in the coded order: "Af 14 hjemviste sager endte 5
+        med en ny afgørelse til fordel for borgeren, 1 med at ansøgningen blev trukket
+        tilbage og 8 med samme afgørelse." and then those still open ("; 2 afventer en ny
+        afgørelse"). Outcomes with no cases are left out, never written as "0"."""
         if self.remands == 0:
             return "Ingen sager blev hjemvist."
-        favour = self.count("Ny afgørelse til fordel for borgeren")
-        kept = self.count("Afgørelse fastholdt")
-        waiting = self.count("Afventer") + self.count(NOT_RECORDED)
-        return (
-            f"Af {danish.format_int(self.remands)} hjemviste sager endte "
-            f"{danish.format_int(favour)} med en ny afgørelse til fordel for borgeren, "
-            f"{danish.format_int(kept)} med samme afgørelse, og "
-            f"{danish.format_int(waiting)} afventer eller mangler registrering."
-        )
+        ended = [
+            f"{danish.format_int(self.count(label))} {phrase}"
+            for label, phrase in ENDED_AS.items()
+            if self.count(label)
+        ]
+        still_open = [
+            f"{danish.format_int(self.count(label))} {phrase}"
+            for label, phrase in STILL_OPEN.items()
+            if self.count(label)
+        ]
+        if not ended and self.remands == 1:
+            phrase = next(p for label, p in STILL_OPEN.items() if self.count(label))
+            return f"Den ene hjemviste sag {phrase}."
+        if not ended:
+            return (
+                f"Ingen af de {danish.format_int(self.remands)} hjemviste sager er afgjort igen "
+                f"endnu: {danish.listed(still_open, 'og')}."
+            )
+        of_all = f"Af {danish.format_count(self.remands, 'hjemvist sag', 'hjemviste sager')}"
+        sentence = f"{of_all} endte {danish.listed(ended, 'og')}"
+        if still_open:
+            sentence += f", mens {danish.listed(still_open, 'og')}"
+        return sentence + "."
 
 
 def follow_up(
@@ -193,7 +225,7 @@ class RemandProfile:
     def text(self) -> str:
         parts = []
         if self.partial_known:
-            share = danish.format_pct(self.partial / self.partial_known, 0)
+            share = danish.format_pct(self.partial / self.partial_known)
             parts.append(
                 f"{danish.format_int(self.partial)} af {danish.format_int(self.partial_known)} "
                 f"hjemvisninger med oplysning om det ({share}) gjaldt kun en del af afgørelsen."
@@ -274,13 +306,9 @@ class Complaints:
         rows = self.table.set_index("aar")["klager"].astype(int).to_dict()
         if year not in rows:
             return f"Ingen tal for modtagne klager i {year}."
-        now = rows[year]
-        sentence = f"Kommunen modtog {danish.format_count(now, 'klage', 'klager')} i {year}"
-        if year - 1 not in rows:
-            return sentence + "."
-        before = rows[year - 1]
-        change = danish.format_change_pct(before, now)
-        return f"{sentence} mod {danish.format_int(before)} i {year - 1} ({change})."
+        return (
+            f"Kommunen modtog {sentences.complaints_change(rows[year], rows.get(year - 1), year)}."
+        )
 
 
 def complaints(volumes: Volumes, kommune: int | str, area: str) -> Complaints:

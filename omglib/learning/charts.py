@@ -37,8 +37,8 @@ def reasons(ranking: analyses.ReasonRanking) -> Figure:
     most frequent first, and the cumulative share of all reasons named as a line."""
     frame = ranking.table.assign(
         sager_text=[danish.format_int(int(n)) for n in ranking.table["sager"]],
-        andel_text=ranking.table["andel"].map(lambda a: danish.format_pct(a, 0)),
-        kumuleret_text=ranking.table["kumuleret"].map(lambda a: danish.format_pct(a, 0)),
+        andel_text=ranking.table["andel"].map(lambda a: danish.format_pct(a)),
+        kumuleret_text=ranking.table["kumuleret"].map(lambda a: danish.format_pct(a)),
     )
     table = pd.DataFrame(
         {
@@ -86,7 +86,7 @@ def follow_up(result: analyses.FollowUp) -> Figure:
             f"{danish.format_int(int(n))} af {danish.format_int(result.remands)}"
             for n in result.table["sager"]
         ],
-        andel_text=result.table["andel"].map(lambda a: danish.format_pct(a, 0)),
+        andel_text=result.table["andel"].map(lambda a: danish.format_pct(a)),
     )
     table = pd.DataFrame(
         {"Opfølgning": frame["opfoelgning"], "Sager": frame["etiket"], "Andel": frame["andel_text"]}

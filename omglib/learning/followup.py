@@ -69,7 +69,7 @@ def widest_area(areas: list[str]) -> str:
 
 def heading(kommune: int | str, area: str, year: int) -> str:
     name = registry.kommune_name(registry.kommune_code(kommune))
-    return f"Opfølgning på omgørelser {year}: {registry.area_name(area).lower()} – {name} Kommune"
+    return f"Opfølgning på omgørelser {year}: {registry.area_text(area)} – {name} Kommune"
 
 
 def _cases_or_note(inputs: FollowUpInputs) -> analyses.LearningCases | Markdown:

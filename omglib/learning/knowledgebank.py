@@ -52,7 +52,7 @@ FILTERS: Final = ("omraade", "paragraf", "aarsag", "aar")
 NOTICE_COLUMN: Final = "Bemærkning"
 SHEET: Final = "Vidensbank"
 _OUTCOME_LABELS: Final = {"aendret": "Ændring", "ophaevet": "Ophævelse", "hjemvist": "Hjemvisning"}
-_OTHER_SOCIAL: Final = "Øvrige socialområdet"
+_OTHER_SOCIAL: Final = "Det øvrige socialområde"
 
 FILTER_SCRIPT: Final = """
 (() => {

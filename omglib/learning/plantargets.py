@@ -121,7 +121,7 @@ def _rate(outcomes: tuple[str, ...]) -> MeasureFunction:
         if year not in data.years():
             return Measurement(year, None, None, "", missing_year_note(data, year))
         if area not in data.areas():
-            note = f"Datafilen har ingen tal for {registry.area_name(area).lower()}."
+            note = f"Datafilen har ingen tal for {registry.area_text(area)}."
             return Measurement(year, None, None, "", note)
         counts = outcome_counts(data, context.kommune, area, year)
         total, part = int(counts.sum()), int(counts[list(outcomes)].sum())
@@ -143,7 +143,7 @@ def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
     table = analyses.complaints(volumes, context.kommune, area).table
     rows = table[table["aar"] == year]
     if rows.empty:
-        note = f"Volumenfilen har ingen tal for {registry.area_name(area).lower()} {year}."
+        note = f"Volumenfilen har ingen tal for {registry.area_text(area)} {year}."
         return Measurement(year, None, None, "", note)
     count = int(rows["klager"].iloc[0])
     received = f"{danish.format_count(count, 'klage', 'klager')} modtaget"

@@ -44,7 +44,7 @@ def plan_heading(plan: ActionPlan) -> str:
     """ "Handleplan for Norddjurs Kommune, børnehandicapområdet, vedtaget 12. marts 2024"."""
     parts = [f"Handleplan for {plan.kommune_name} Kommune"]
     if plan.area is not None:
-        parts.append(registry.area_name(plan.area).lower())
+        parts.append(registry.area_text(plan.area))
     if plan.adopted is not None:
         parts.append(f"vedtaget {danish.format_date(plan.adopted)}")
     return ", ".join(parts)
@@ -106,7 +106,7 @@ def targets_table(
 
 
 def _figure_text(target: Target) -> str:
-    return f"{plantargets.FIGURES[target.figure].label}, {registry.area_name(target.area).lower()}"
+    return f"{plantargets.FIGURES[target.figure].label}, {registry.area_text(target.area)}"
 
 
 def _activities_html(activities: tuple[str, ...]) -> Markup:
@@ -164,7 +164,7 @@ def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Ma
     )
     sentence = (
         f"Før og efter handleplanen ({started}): omgørelsesprocenten på "
-        f"{registry.area_name(area).lower()} var {_rate_text(k_old, n_old)} i {before} og "
+        f"{registry.area_text(area)} var {_rate_text(k_old, n_old)} i {before} og "
         f"{_rate_text(k_new, n_new)} i {after} – {danish.verdict_text(result)}"
     )
     if not math.isnan(result.p_value):

@@ -15,6 +15,7 @@ from omglib.formats import (
     NO_VALUE,
     format_change_pct,
     format_count,
+    format_count_or_none,
     format_counts,
     format_date,
     format_int,
@@ -37,6 +38,7 @@ __all__ = [
     "VERDICTS",
     "format_change_pct",
     "format_count",
+    "format_count_or_none",
     "format_counts",
     "format_date",
     "format_int",
@@ -47,6 +49,7 @@ __all__ = [
     "format_pp",
     "interval_text",
     "listed",
+    "national_comparison",
     "plural",
     "verdict_phrase",
     "verdict_phrases",
@@ -83,6 +86,17 @@ def verdict_text(result: SignificanceResult) -> str:
 def verdict_phrase(verdict: Verdict, reference: str | None = None) -> str:
     """A verdict against ``reference`` (None: the national level) as a report phrase."""
     return VERDICTS[verdict].format(reference=reference or NATIONAL_REFERENCE)
+
+
+def national_comparison(result: SignificanceResult, national_rate: float) -> str:
+    """The comparison with the national level as one sentence that names it once:
+    "Signifikant over landsniveau på 41,0 %.", or "Landsniveau 41,0 %: kan ikke vurderes
+    (ingen realitetsbehandlede sager)." when the verdict does not name the reference."""
+    level = format_pct(national_rate)
+    if "{reference}" not in VERDICTS[result.verdict]:
+        return f"Landsniveau {level}: {verdict_text(result)}."
+    phrase = verdict_phrase(result.verdict, f"{NATIONAL_REFERENCE} på {level}")
+    return f"{phrase[:1].upper()}{phrase[1:]}."
 
 
 def verdict_phrases(verdicts: pd.Series) -> pd.Series:

@@ -60,7 +60,7 @@ def title(heading: str, data: Dataset) -> Markdown:
 def kommune_report_heading(kommune: int | str, area: str, year: int) -> str:
     """ "Omgørelser 2024: børnehandicap – Norddjurs Kommune"."""
     code = registry.kommune_code(kommune)
-    area_text = registry.area_name(registry.resolve_area(area)).lower()
+    area_text = registry.area_text(registry.resolve_area(area))
     return f"Omgørelser {year}: {area_text} – {registry.kommune_name(code)} Kommune"
 
 
@@ -124,7 +124,7 @@ def rates_table(frame: pd.DataFrame, label: str, label_title: str, caption: str)
 
 def national_heading(area: str, year: int) -> str:
     """ "Danmarkskort: omgørelser på børnehandicapområdet 2024"."""
-    area_text = registry.area_name(registry.resolve_area(area)).lower()
+    area_text = registry.area_text(registry.resolve_area(area))
     return f"Danmarkskort: omgørelser, {area_text} {year}"
 
 
@@ -170,17 +170,16 @@ def _area_line(key: KeyFigures) -> str:
     if int(row["realitetsbehandlede"]) == 0:
         return f"**{area_text}**: ingen sager afgjort i Ankestyrelsen i {key.year}."
     rate = (
-        f"**{area_text}**: {danish.format_pct(row['omgoerelsesprocent'], decimals=0)} omgjort "
-        f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))})"
+        f"**{area_text}**: {danish.format_pct(row['omgoerelsesprocent'])} omgjort "
+        f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))})."
     )
     national = (
-        f"; landsniveau {danish.format_pct(key.national['omgoerelsesprocent'], decimals=0)} – "
-        f"{danish.verdict_text(key.comparison)}"
+        f" {danish.national_comparison(key.comparison, key.national['omgoerelsesprocent'])}"
         if key.national is not None
         else ""
     )
     few = " Få sager: tolk forsigtigt." if key.few_cases else ""
-    return f"{rate}{national}. Over årene: {danish.verdict_text(key.trend_test)}.{few}"
+    return f"{rate}{national} Over årene: {danish.verdict_text(key.trend_test)}.{few}"
 
 
 def area_title(area: str) -> str:

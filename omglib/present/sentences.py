@@ -37,13 +37,10 @@ def headline(key: KeyFigures) -> Markdown:
         f"**Omgørelsesprocent {danish.format_pct(row['omgoerelsesprocent'])}** "
         f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))} "
         f"omgjort; 95 %-interval {danish.interval_text(row)}) – {key.kommune}, "
-        f"{registry.area_name(key.area).lower()} {key.year}."
+        f"{registry.area_text(key.area)} {key.year}."
     ]
     if key.national is not None:
-        lines.append(
-            f"Landsniveau {danish.format_pct(key.national['omgoerelsesprocent'])}: "
-            f"{danish.verdict_text(key.comparison)}."
-        )
+        lines.append(danish.national_comparison(key.comparison, key.national["omgoerelsesprocent"]))
     else:
         lines.append(key.national_note)
     if key.few_cases:
@@ -52,21 +49,56 @@ def headline(key: KeyFigures) -> Markdown:
 
 
 def volume_lines(key: KeyFigures) -> list[str]:
-    """The kommune's own totals as sentences: decisions, share appealed, share of all
-    decisions overturned, complaints received (empty without volumes)."""
+    """The kommune's own totals as sentences: its decisions, the share of them that
+    Ankestyrelsen treated on their merits (the rejected appeals stated apart), the share
+    of all decisions overturned, and the complaints received with the change from the
+    year before (empty without volumes)."""
     volumes = key.volumes
     if volumes is None:
         return []
+    decisions = int(volumes["afgoerelser_i_alt"])
     lines = [
-        f"Kommunens afgørelser i alt: {danish.format_int(volumes['afgoerelser_i_alt'])}",
-        f"Andel påklaget til Ankestyrelsen: {danish.format_pct(volumes['andel_paaklaget'])} "
-        f"({danish.format_count(int(volumes['sager_i_ankestyrelsen']), 'sag', 'sager')})",
-        "Andel af alle afgørelser der blev omgjort: "
-        f"{danish.format_pct(volumes['andel_omgjort_af_alle'], decimals=2)}",
+        f"Kommunens afgørelser i alt: {danish.format_int(decisions)}",
+        "Andel af kommunens afgørelser, som Ankestyrelsen realitetsbehandlede: "
+        f"{danish.format_pct(volumes['andel_realitetsbehandlet'])} "
+        f"({_of_decisions(int(volumes['realitetsbehandlede']), decisions)})"
+        + _rejected(volumes["afviste"]),
+        "Andel af alle afgørelser, der blev omgjort: "
+        f"{danish.format_pct(volumes['andel_omgjort_af_alle'])} "
+        f"({_of_decisions(int(volumes['omgjort']), decisions)})",
     ]
     if "klager_modtaget" in volumes.index:
-        lines.append(f"Klager modtaget i kommunen: {danish.format_int(volumes['klager_modtaget'])}")
+        lines.append(
+            "Klager modtaget i kommunen: "
+            + complaints_change(
+                int(volumes["klager_modtaget"]), volumes["klager_modtaget_aaret_foer"], key.year
+            )
+        )
     return lines
+
+
+def _of_decisions(part: int, decisions: int) -> str:
+    return (
+        f"{danish.format_int(part)} af {danish.format_count(decisions, 'afgørelse', 'afgørelser')}"
+    )
+
+
+def _rejected(rejected: int | None) -> str:
+    """ "; 3 klager blev afvist og indgår ikke" (nothing when the data has no afviste)."""
+    if rejected is None:
+        return ""
+    return (
+        f"; {danish.format_count_or_none(rejected, 'klage', 'klager')} blev afvist og indgår ikke"
+    )
+
+
+def complaints_change(now: int, before: int | None, year: int) -> str:
+    """ "8 klager i 2022 mod 15 i 2021 (-47 %)"; without the year before "8 klager i 2022"."""
+    text = f"{danish.format_count(now, 'klage', 'klager')} i {year}"
+    if before is None:
+        return text
+    change = danish.format_change_pct(before, now)
+    return f"{text} mod {danish.format_int(before)} i {year - 1} ({change})"
 
 
 def key_figures_record(key: KeyFigures) -> dict[str, Any]:

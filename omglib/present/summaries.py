@@ -104,7 +104,7 @@ def _key_figures_text(figures: KeyFigures) -> str:
         f"{'Stadfæstet':<28}{danish.format_int(row['stadfaestet']):>8}  {danish.format_pct(row['stadfaestelsesprocent']):>8}",
     ]
     if "afvist" in row.index:
-        lines.append(f"{'Afvist/henvist (ikke med)':<28}{danish.format_int(row['afvist']):>8}")
+        lines.append(f"{'Afvist/henvist (indgår ikke)':<28}{danish.format_int(row['afvist']):>8}")
     if figures.few_cases:
         lines.append(
             f"Bemærk: under {danish.format_int(stats.DEFAULT_MIN_CASES)} sager – tolk tallet varsomt."

@@ -88,6 +88,13 @@ def area_name(area: str) -> str:
     return known[area].name if area in known else area
 
 
+def area_text(area: str) -> str:
+    """An area in running text: "børnehandicapområdet", but a provision keeps its case
+    ("SEL § 159", never "sel § 159")."""
+    name = area_name(area)
+    return name.lower() if area in _areas() else name
+
+
 def handicap_area(provision: str, year: int) -> str | None:
     """The handicap area a provision belongs to in `year`, or None (socialområdet only)."""
     registry = _provision_table()

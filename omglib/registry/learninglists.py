@@ -14,7 +14,7 @@ from types import MappingProxyType
 import yaml
 
 from omglib.errors import OmgError
-from omglib.names import closest, fold
+from omglib.names import closest, did_you_mean, fold
 from omglib.registry.data import learning_lists
 
 
@@ -75,5 +75,4 @@ def unknown_label_message(value: str, lookup: dict[str, str], what: str) -> str:
     """ "ukendt årsag 'x' – mente du ...? Forventede ..." for a coded list."""
     labels = list(dict.fromkeys(lookup.values()))
     guess = closest(value, lookup)
-    hint = f" – mente du '{guess}'?" if guess else ""
-    return f"ukendt {what} '{value}'{hint} Forventede en af: {', '.join(labels)}"
+    return f"ukendt {what} '{value}'{did_you_mean(guess)} Forventede en af: {', '.join(labels)}"

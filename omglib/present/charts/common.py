@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from omglib import registry, stats
+from omglib.outcomes import OUTCOME_LABELS
 from omglib.present import danish
 from omglib.present.contrast import blend, hex_colour
 from omglib.present.display import Figure
@@ -78,7 +79,7 @@ OUTCOME_COLOURS: Final[dict[str, str]] = {
     "Hjemvisning": DIVERGING[1],
     "Stadfæstet": DIVERGING[4],
     "Stadfæstelse": DIVERGING[4],
-    "Afvist": FEW_CASES_COLOUR,
+    OUTCOME_LABELS["afvist"]: FEW_CASES_COLOUR,
     "Afvisning/henvisning": FEW_CASES_COLOUR,
 }
 SPARE_OUTCOME_COLOURS: Final = (DIVERGING[3], SEQUENTIAL[2], LIMIT_COLOUR)
@@ -234,12 +235,6 @@ def message_figure(message: str, description: str, table: pd.DataFrame) -> Figur
         .properties(width=WIDTH, height=60)
     )
     return Figure(chart, description, table)
-
-
-def area_text(area: str) -> str:
-    """An area in running text: "børnehandicapområdet", but "SEL § 41" unchanged."""
-    name = registry.area_name(area)
-    return name.lower() if area in registry.areas() else name
 
 
 def rows_with_cases(table: pd.DataFrame) -> pd.DataFrame:

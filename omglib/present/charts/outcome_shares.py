@@ -88,7 +88,7 @@ def _outcome_segments(distribution: pd.DataFrame) -> pd.DataFrame:
             for a, k, n in zip(frame["andel"], frame["antal"], total, strict=True)
         ],
         interval_text=[danish.format_interval(lo, hi) for lo, hi in zip(lower, upper, strict=True)],
-        etiket=[danish.format_pct(a, decimals=0) for a in frame["andel"]],
+        etiket=[danish.format_pct(a) for a in frame["andel"]],
         tekstfarve=[readable_text_colour(colours[kind]) for kind in frame["udfald"]],
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from omglib import registry
 from omglib.figures import KeyFigures
 from omglib.present import danish
 from omglib.present.charts.common import (
@@ -18,7 +19,6 @@ from omglib.present.charts.common import (
     NO_NATIONAL,
     RATE_TITLE,
     WIDTH,
-    area_text,
     band_fill,
     group_legend,
     message_figure,
@@ -84,7 +84,7 @@ def trend(key: KeyFigures) -> Figure:
 
 
 def _trend_description(key: KeyFigures) -> str:
-    subject = f"Omgørelsesprocenten for {key.kommune}, {area_text(key.area)},"
+    subject = f"Omgørelsesprocenten for {key.kommune}, {registry.area_text(key.area)},"
     years = rows_with_cases(key.trend)
     if years.empty:
         return f"{subject} kan ikke vises, da der ikke er realitetsbehandlede sager i årene."
@@ -93,8 +93,8 @@ def _trend_description(key: KeyFigures) -> str:
     if len(years) > 1:
         course += f" og {row_rate_text(last)} i {int(last['aar'])}"
     if pd.notna(last["landsniveau"]):
-        course += f" mod et landsniveau på {danish.format_pct(last['landsniveau'])}"
-    return f"{subject} {course}: {danish.verdict_text(key.trend_test)}."
+        course += f" (landsniveau {danish.format_pct(last['landsniveau'])})"
+    return f"{subject} {course}. Over årene: {danish.verdict_text(key.trend_test)}."
 
 
 # --- 7. the national trend ------------------------------------------------------------
