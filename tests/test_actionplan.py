@@ -302,24 +302,42 @@ def test_rate_whose_whole_interval_is_under_the_threshold_is_reached() -> None:
     assert measurement.counts == "0 af 30 sager" and measurement.interval is not None
     verdict = assess(goal, measurement)
     assert verdict.outcome == "reached" and verdict.label == "nået"
-    assert verdict.reason == "Hele 95 %-intervallet (0,0 %–11,4 %) ligger under 40 %."
+    assert verdict.headline == "Nået (0,0 % mod målet under 40 %)"
+    assert verdict.reason == "Forskellen er statistisk sikker (95 %-interval 0,0 %–11,4 %)."
 
 
 def test_rate_whose_whole_interval_is_on_the_wrong_side_is_not_reached() -> None:
     data = counts_dataset([(2024, NORDDJURS, BH, 5, 20, 5, 0)])  # 25 of 30: 66,4 %–92,7 %
     verdict = assess(goal := target("omgoerelsesprocent", 2024, "under", 0.4), measure(goal, data))
     assert verdict.outcome == "not_reached" and verdict.label == "ikke nået"
-    assert verdict.reason == "Hele 95 %-intervallet (66,4 %–92,7 %) ligger over 40 %."
+    assert str(verdict) == (
+        "Ikke nået (83,3 % mod målet under 40 %). "
+        "Forskellen er statistisk sikker (95 %-interval 66,4 %–92,7 %)."
+    )
     over = target("omgoerelsesprocent", 2024, "over", 0.4)
     assert assess(over, measure(over, data)).outcome == "reached"
 
 
-def test_rate_whose_interval_crosses_the_threshold_cannot_be_decided() -> None:
+def test_a_year_with_figures_is_judged_on_them_and_says_when_it_may_be_chance() -> None:
+    """Final figures decide the target; a wide interval only says the difference may be
+    chance ("Kan ikke afgøres endnu" is for years without figures)."""
+    data = counts_dataset([(2024, NORDDJURS, BH, 5, 9, 0, 0)])  # 9 of 14: 38,8 %–83,7 %
+    verdict = assess(goal := target("omgoerelsesprocent", 2024, "under", 0.35), measure(goal, data))
+    assert str(verdict) == (
+        "Ikke nået (64,3 % mod målet under 35 %). "
+        "Forskellen er statistisk sikker (95 %-interval 38,8 %–83,7 %)."
+    )
     data = counts_dataset([(2024, NORDDJURS, BH, 3, 2, 0, 0)])  # 2 of 5: 11,8 %–76,9 %
-    verdict = assess(goal := target("omgoerelsesprocent", 2024, "under", 0.4), measure(goal, data))
-    assert verdict.outcome == "undecided" and verdict.label == "kan ikke afgøres endnu"
-    assert "40,0 % (2 af 5 sager)" in verdict.reason and "11,8 %–76,9 %" in verdict.reason
-    assert str(verdict).startswith("Kan ikke afgøres endnu. Målt 40,0 %")
+    verdict = assess(goal := target("omgoerelsesprocent", 2024, "under", 0.45), measure(goal, data))
+    assert verdict.outcome == "reached"
+    assert str(verdict) == (
+        "Nået (40,0 % mod målet under 45 %). "
+        "Forskellen kan skyldes tilfældigheder (95 %-interval 11,8 %–76,9 %)."
+    )
+    at_target = assess(
+        goal := target("omgoerelsesprocent", 2024, "under", 0.4), measure(goal, data)
+    )
+    assert at_target.outcome == "not_reached"  # 40 % is not under 40 %
 
 
 def test_target_year_without_data_cannot_be_decided_yet() -> None:
@@ -328,14 +346,19 @@ def test_target_year_without_data_cannot_be_decided_yet() -> None:
     measurement = measure(goal, data)
     assert measurement.value is None and plantargets.measured_text(measurement) == "–"
     verdict = assess(goal, measurement)
-    assert verdict.outcome == "undecided"
-    assert verdict.reason == "Datafilen har endnu ingen tal for 2025 (den går til 2024)."
+    assert verdict.outcome == "undecided" and measurement.pending
+    assert str(verdict) == (
+        "Kan ikke afgøres endnu. Datafilen har endnu ingen tal for 2025 (den går til 2024)."
+    )
+    earlier = target("omgoerelsesprocent", 2020, "under", 0.4)
+    assert assess(earlier, measure(earlier, data)).outcome == "unmeasured"  # not "endnu"
 
 
 def test_year_without_cases_for_the_kommune_has_no_rate() -> None:
     data = counts_dataset([(2024, 751, BH, 5, 5, 0, 0)])
     verdict = assess(goal := target("hjemvisningsprocent", 2024, "under", 0.4), measure(goal, data))
-    assert verdict.outcome == "undecided" and "Ingen realitetsbehandlede sager" in verdict.reason
+    assert verdict.outcome == "unmeasured" and verdict.label == "kan ikke opgøres"
+    assert "Ingen realitetsbehandlede sager" in verdict.reason
 
 
 def test_the_three_rates_count_the_right_outcomes() -> None:
@@ -358,13 +381,13 @@ def test_counts_are_compared_exactly_and_need_the_year() -> None:
     measurement = measure(under_30, data, vols)
     assert (measurement.value, measurement.interval) == (29.0, None)
     assert measurement.counts == "29 klager modtaget"
-    assert assess(under_30, measurement).reason == "Målt 29, og målet var under 30."
+    assert str(assess(under_30, measurement)) == "Nået (29 mod målet under 30)."
     under_29 = target("klager_modtaget", 2024, "under", 29)
     assert assess(under_29, measurement).outcome == "not_reached"
     later = target("klager_modtaget", 2025, "under", 30)
     assert assess(later, measure(later, data, vols)).outcome == "undecided"
     no_volumes = assess(under_30, measure(under_30, data))
-    assert no_volumes.outcome == "undecided" and "volumenfilen" in no_volumes.reason
+    assert no_volumes.outcome == "unmeasured" and "volumenfilen" in no_volumes.reason
 
 
 def test_a_registered_figure_can_be_named_in_a_plan(
@@ -440,7 +463,7 @@ def test_demo_targets_on_demo_data_have_each_verdict() -> None:
     assert verdicts == {
         "Oplysningsgrundlag": "ikke nået",
         "Begrundelse": "kan ikke afgøres endnu",
-        "Partshøring": "kan ikke afgøres endnu",
+        "Partshøring": "ikke nået",
         "Dialog før afgørelse": "nået",
     }
     table = targets_table(plan, data, vols)
@@ -506,8 +529,8 @@ def test_omg_handleplan_prints_the_plan_with_overdue_flags_and_verdicts(
         "1. Oplysningsgrundlag – i gang – OVERSKREDET – 1. april–31. december 2024" in result.stdout
     )
     assert (
-        "Vurdering: Ikke nået. Hele 95 %-intervallet (38,8 %–83,7 %) ligger over 35 %."
-        in result.stdout
+        "Vurdering: Ikke nået (64,3 % mod målet under 35 %). "
+        "Forskellen er statistisk sikker (95 %-interval 38,8 %–83,7 %)." in result.stdout
     )
     assert "Overskredne handlinger pr. 1. juni 2025: 1" in result.stdout
     assert "Før og efter handleplanen (vedtaget 12. marts 2024)" in result.stdout

@@ -1,5 +1,7 @@
 """The figures a handleplan's targets can name, measured for a kommune, and the verdict
-on each target: reached, not reached or cannot tell yet (judged on the 95 % interval).
+on each target: reached or not (judged on the measured figure, with whether the
+difference from the target is larger than chance), or cannot tell yet (no figures for
+the year yet).
 
 A module can add a figure with `register_figure`; the built-in ones are the rates,
 complaints received and overturned cases per coded reason.
@@ -27,11 +29,12 @@ if TYPE_CHECKING:
 
 Kind = Literal["rate", "count"]
 
-Outcome = Literal["reached", "not_reached", "undecided"]
+Outcome = Literal["reached", "not_reached", "undecided", "unmeasured"]
 VERDICT_LABELS: Final[dict[Outcome, str]] = {
     "reached": "nået",
     "not_reached": "ikke nået",
     "undecided": "kan ikke afgøres endnu",
+    "unmeasured": "kan ikke opgøres",
 }
 """A target's verdict in plain Danish; its CSS class is `omg-verdict-<outcome>`."""
 
@@ -53,8 +56,9 @@ class MeasureContext:
 @dataclass(frozen=True)
 class Measurement:
     """A figure for one kommune, area and year. `value` is None when it cannot be
-    measured, and `note` then says why in Danish; `interval` is the 95 % interval of a
-    rate (None for an exact count); `counts` is what the value rests on ("9 af 14 sager",
+    measured, and `note` then says why in Danish, with `pending` when that is because
+    the year's figures are not out yet; `interval` is the 95 % interval of a rate (None
+    for an exact count); `counts` is what the value rests on ("9 af 14 sager",
     "29 klager modtaget")."""
 
     year: int
@@ -62,6 +66,7 @@ class Measurement:
     interval: tuple[float, float] | None
     counts: str
     note: str = ""
+    pending: bool = False
 
 
 MeasureFunction = Callable[[MeasureContext, str, int], Measurement]
@@ -119,7 +124,8 @@ def _rate(outcomes: tuple[str, ...]) -> MeasureFunction:
     def measure(context: MeasureContext, area: str, year: int) -> Measurement:
         data = context.data
         if year not in data.years():
-            return Measurement(year, None, None, "", missing_year_note(data, year))
+            pending = not data.years() or year > data.years()[-1]
+            return Measurement(year, None, None, "", missing_year_note(data, year), pending)
         if area not in data.areas():
             note = f"Datafilen har ingen tal for {registry.area_text(area)}."
             return Measurement(year, None, None, "", note)
@@ -144,7 +150,8 @@ def _complaints(context: MeasureContext, area: str, year: int) -> Measurement:
     rows = table[table["aar"] == year]
     if rows.empty:
         note = f"Volumenfilen har ingen tal for {registry.area_text(area)} {year}."
-        return Measurement(year, None, None, "", note)
+        pending = bool(volumes.frame["aar"].max() < year)
+        return Measurement(year, None, None, "", note, pending)
     count = int(rows["klager"].iloc[0])
     received = f"{danish.format_count(count, 'klage', 'klager')} modtaget"
     return Measurement(year, float(count), None, received)
@@ -169,7 +176,9 @@ def _reason_count(reason: str) -> MeasureFunction:
             return Measurement(year, None, None, "", note)
         cases = analyses.learning_cases(table)
         if not (cases.frame["aar"] == year).any():
-            return Measurement(year, None, None, "", f"Sagsfilen har ingen sager fra {year}.")
+            pending = bool(cases.frame["aar"].max() < year)
+            note = f"Sagsfilen har ingen sager fra {year}."
+            return Measurement(year, None, None, "", note, pending)
         overturned = cases.overturned(context.kommune, area, year)
         count = int(overturned["aarsag"].map(lambda named: reason in named).sum())
         counts = (
@@ -226,57 +235,54 @@ def measured_text(measurement: Measurement) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether a target was reached, with one Danish sentence saying why."""
+    """Whether a target was reached: the outcome, the measured figure against the target
+    ("64,3 % mod målet under 35 %"; empty when nothing was measured) and one Danish
+    sentence: whether the difference is larger than chance, or why there is no figure."""
 
     outcome: Outcome
+    comparison: str
     reason: str
 
     @property
     def label(self) -> str:
         return VERDICT_LABELS[self.outcome]
 
+    @property
+    def headline(self) -> str:
+        """ "Ikke nået (64,3 % mod målet under 35 %)", "Kan ikke afgøres endnu"."""
+        label = self.label.capitalize()
+        return f"{label} ({self.comparison})" if self.comparison else label
+
     def __str__(self) -> str:
-        return f"{self.label.capitalize()}. {self.reason}"
+        return f"{self.headline}. {self.reason}".rstrip()
 
 
 def assess(target: Target, measurement: Measurement) -> Verdict:
-    """Reached, not reached, or cannot tell yet.
+    """Reached or not reached, judged on the measured figure, and for a rate whether the
+    difference from the target is larger than chance; or cannot tell.
 
-    A rate is judged on its 95 % interval, since a kommune's rate often rests on a
-    handful of cases: the whole interval on the target's side of the threshold is
-    "nået", the whole interval on the other side "ikke nået", and an interval reaching
-    both sides "kan ikke afgøres endnu" (the numbers cannot tell). An exact count is
-    compared directly. Without a value for the target year (not published yet, no
-    cases) the verdict is "kan ikke afgøres endnu" with the measurement's reason."""
+    A year whose figures are out is judged on them: "Ikke nået (64,3 % mod målet under
+    35 %)". Since a kommune's rate often rests on a handful of cases, the verdict then
+    says whether its 95 % interval lies wholly on one side of the target ("forskellen er
+    statistisk sikker") or reaches both ("kan skyldes tilfældigheder"). A count is exact
+    and compared directly. "Kan ikke afgøres endnu" is only for a year without figures
+    yet; a figure that cannot be measured at all (no cases that year, no volumes file)
+    is "kan ikke opgøres", with the measurement's reason."""
     if measurement.value is None:
-        return Verdict("undecided", measurement.note)
-    threshold = format_threshold(target)
+        outcome: Outcome = "undecided" if measurement.pending else "unmeasured"
+        return Verdict(outcome, "", measurement.note)
+    value, threshold = measurement.value, format_threshold(target)
+    reached = value < target.threshold if target.direction == "under" else value > target.threshold
+    result: Outcome = "reached" if reached else "not_reached"
     if measurement.interval is None:
-        return _assess_count(target, measurement.value, threshold)
+        measured = danish.format_number(value, decimals=0)
+        return Verdict(result, f"{measured} mod målet {target.direction} {threshold}", "")
     lower, upper = measurement.interval
-    below, above = upper < target.threshold, lower > target.threshold
-    interval = f"95 %-intervallet ({danish.format_interval(lower, upper)})"
-    if below or above:
-        reached = below if target.direction == "under" else above
-        side = "under" if below else "over"
-        return Verdict(
-            "reached" if reached else "not_reached", f"Hele {interval} ligger {side} {threshold}."
-        )
-    reason = (
-        f"Målt {danish.format_pct(measurement.value)} ({measurement.counts}), men {interval} "
-        f"rækker både under og over {threshold}, så tallene kan ikke afgøre det."
-    )
-    return Verdict("undecided", reason)
-
-
-def _assess_count(target: Target, value: float, threshold: str) -> Verdict:
-    """An exact count against its threshold (no interval: nothing to be unsure of)."""
-    below, above = value < target.threshold, value > target.threshold
-    reached = below if target.direction == "under" else above
-    measured = danish.format_number(value, decimals=0)
-    link = "og" if reached else "men"
-    reason = f"Målt {measured}, {link} målet var {target.direction} {threshold}."
-    return Verdict("reached" if reached else "not_reached", reason)
+    comparison = f"{danish.format_pct(value)} mod målet {target.direction} {threshold}"
+    interval = f"95 %-interval {danish.format_interval(lower, upper)}"
+    if upper < target.threshold or lower > target.threshold:
+        return Verdict(result, comparison, f"Forskellen er statistisk sikker ({interval}).")
+    return Verdict(result, comparison, f"Forskellen kan skyldes tilfældigheder ({interval}).")
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ def _verdict_html(verdict: Verdict) -> Markup:
         "plan_verdict.html.j2",
         outcome=verdict.outcome,
         label=verdict.label.capitalize(),
+        comparison=verdict.comparison,
         reason=verdict.reason,
     )
 
