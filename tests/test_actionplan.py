@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -123,6 +124,48 @@ def test_missing_field_names_the_action_by_number_and_topic(tmp_path: Path) -> N
     assert problems(tmp_path, text) == [
         "handleplan.yaml, linje 18: handling 2 ('Partshøring') mangler felterne 'maal' og 'ansvarlig'"
     ]
+
+
+def test_an_action_may_say_when_in_words_and_is_then_never_overdue(tmp_path: Path) -> None:
+    """As Norddjurs' table does ("løbende", "efteråret 2024"): `hvornaar` instead of
+    dates, or beside them (the words are shown, the dates decide what is overdue)."""
+    text = VALID.replace(
+        "    fra: 01-04-2024\n    til: 31.03.2025\n", "    hvornaar: løbende\n"
+    ).replace("til: 2024-12-31\n", "til: 2024-12-31\n    hvornaar: efteråret 2024\n")
+    plan = read_action_plan(write(tmp_path, text))
+    first, second = plan.actions
+    assert (second.start, second.end, second.when) == (None, None, "løbende")
+    assert first.when == "efteråret 2024" and first.end == dt.date(2024, 12, 31)
+    far_future = dt.date(2099, 1, 1)
+    undone = replace(second, status="i gang")
+    assert not is_overdue(undone, far_future) and is_overdue(first, far_future)
+    table = plan_table(plan, far_future)
+    assert "<td>løbende</td>" in table and "<td>efteråret 2024</td>" in table
+
+
+def test_an_action_needs_both_dates_or_words(tmp_path: Path) -> None:
+    without = VALID.replace("    fra: 01-04-2024\n    til: 31.03.2025\n", "")
+    assert problems(tmp_path, without) == [
+        "handleplan.yaml, linje 18: handling 2 ('Partshøring') mangler 'fra' og 'til' eller "
+        "'hvornaar' – forventede datoer eller en tekst som 'løbende'"
+    ]
+    half = VALID.replace("    til: 31.03.2025\n", "")
+    assert problems(tmp_path, half) == [
+        "handleplan.yaml, linje 18: handling 2 ('Partshøring') mangler 'til' – angiv både "
+        "'fra' og 'til'"
+    ]
+
+
+def test_a_plan_without_any_date_has_no_before_and_after(tmp_path: Path) -> None:
+    text = (
+        VALID.replace("vedtaget: 2024-03-12\n", "")
+        .replace("    fra: 01-04-2024\n    til: 31.03.2025\n", "    hvornaar: løbende\n")
+        .replace("    fra: 2024-04-01\n    til: 2024-12-31\n", "    hvornaar: 2024\n")
+    )
+    plan = read_action_plan(write(tmp_path, text))
+    assert plan.start_year is None
+    data = counts_dataset([(2024, NORDDJURS, BH, 5, 5, 0, 0)])
+    assert "intet år at sammenligne omkring" in before_after(plan, data)
 
 
 def test_plan_dates_are_written_as_in_the_data_files(tmp_path: Path) -> None:

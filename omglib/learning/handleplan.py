@@ -18,8 +18,10 @@ The file format (UTF-8 YAML)::
         maal: Færre hjemvisninger på grund af ...   # required
         hvad:                                    # required: a text or a list of texts
           - Tjekliste for lægeerklæringer
-        fra: 2024-04-01                          # required date
-        til: 2024-12-31                          # required date, not before `fra`
+        fra: 2024-04-01                          # date; with `til`, or use `hvornaar`
+        til: 2024-12-31                          # date, not before `fra`
+        hvornaar: efteråret 2024  # optional: when, in words ("løbende"); instead of
+                                  # or beside `fra`/`til` (shown instead of the dates)
         ansvarlig: Afdelingsleder, Børn og Familie   # required
         status: i gang            # required: ikke startet | i gang | gennemført | forsinket
         maalepunkt:               # optional measurable target
@@ -37,8 +39,12 @@ anything else gets a "mente du ...?" suggestion. Dates are written 2024-04-01,
 below 1 is a share (0.4 is 40 %), so write "0,5 %" for half a percent. It must lie
 strictly between 0 % and 100 %. A count threshold is a whole number (30).
 
+An action has dates (`fra` and `til`), a time in words (`hvornaar`), or both. Only an
+action with an end date can be overdue: "løbende" never is.
+
 The plan's start year, around which `before_after` compares, is the year it was
-adopted (`vedtaget`), or without that the year its first action starts.
+adopted (`vedtaget`), or without that the year its first dated action starts (None
+when the plan has neither).
 """
 
 from __future__ import annotations
@@ -81,8 +87,18 @@ OVERDUE_LABEL: Final = "Overskredet"
 Direction = Literal["under", "over"]
 
 _PLAN_FIELDS: Final = ("kommune", "omraade", "vedtaget", "kilde", "handlinger")
-_ACTION_FIELDS: Final = ("emne", "maal", "hvad", "fra", "til", "ansvarlig", "status", "maalepunkt")
-_REQUIRED_ACTION_FIELDS: Final = _ACTION_FIELDS[:-1]
+_ACTION_FIELDS: Final = (
+    "emne",
+    "maal",
+    "hvad",
+    "fra",
+    "til",
+    "hvornaar",
+    "ansvarlig",
+    "status",
+    "maalepunkt",
+)
+_REQUIRED_ACTION_FIELDS: Final = ("emne", "maal", "hvad", "ansvarlig", "status")
 _TARGET_FIELDS: Final = ("tal", "omraade", "aar", "under", "over")
 _THRESHOLD = re.compile(r"(?P<number>-?\d+(?:[.,]\d+)?)\s*(?P<percent>%|pct\.?|procent)?", re.I)
 
@@ -109,18 +125,20 @@ class Target:
 
 @dataclass(frozen=True)
 class Action:
-    """One row of the plan; `line` is where it starts in the YAML file."""
+    """One row of the plan; `line` is where it starts in the YAML file. `start` and
+    `end` are None for an action timed only in words (`when`, e.g. "løbende")."""
 
     number: int
     topic: str
     goal: str
     activities: tuple[str, ...]
-    start: dt.date
-    end: dt.date
+    start: dt.date | None
+    end: dt.date | None
     responsible: str
     status: str
     target: Target | None
     line: int
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,11 +157,13 @@ class ActionPlan:
         return registry.kommune_name(self.kommune)
 
     @property
-    def start_year(self) -> int:
-        """The year the plan was adopted, else the year its first action starts."""
+    def start_year(self) -> int | None:
+        """The year the plan was adopted, else the year its first dated action starts;
+        None when it has neither."""
         if self.adopted is not None:
             return self.adopted.year
-        return min(action.start for action in self.actions).year
+        starts = [action.start for action in self.actions if action.start is not None]
+        return min(starts).year if starts else None
 
 
 def demo_file() -> Path:
@@ -271,21 +291,43 @@ def _action(
     reader.missing(fields, _REQUIRED_ACTION_FIELDS, who)
     goal = fields.parse("maal", reader.text)
     activities = fields.parse("hvad", reader.texts)
-    period = _period(reader, fields)
+    period = _period(reader, fields, who)
+    when = fields.parse("hvornaar", reader.text) if "hvornaar" in fields else ""
     responsible = fields.parse("ansvarlig", reader.text)
     status = fields.parse("status", reader.status)
     target = fields.parse(
         "maalepunkt", lambda field: _target(reader, field, plan_area, plan_has_area)
     )
-    if topic is None or goal is None or activities is None or period is None:
+    if topic is None or goal is None or activities is None or period is None or when is None:
         return None
     if responsible is None or status is None or ("maalepunkt" in fields and target is None):
         return None
     line = node.start_mark.line + 1
-    return Action(number, topic, goal, activities, *period, responsible, status, target, line)
+    start, end = period
+    return Action(
+        number, topic, goal, activities, start, end, responsible, status, target, line, when
+    )
 
 
-def _period(reader: _Reader, fields: Fields) -> tuple[dt.date, dt.date] | None:
+_NO_DATES: Final = (None, None)
+
+
+def _period(
+    reader: _Reader, fields: Fields, who: str
+) -> tuple[dt.date, dt.date] | tuple[None, None] | None:
+    """The action's dates: both `fra` and `til`, or neither when `hvornaar` says when in
+    words; None (flagged) for anything else."""
+    dated = [name for name in ("fra", "til") if name in fields or name in fields.guessed]
+    if not dated:
+        if "hvornaar" not in fields and "hvornaar" not in fields.guessed:
+            message = f"{who} mangler 'fra' og 'til' eller 'hvornaar' – forventede datoer eller en tekst som 'løbende'"
+            reader.flag(fields.node, None, message)
+            return None
+        return _NO_DATES
+    if len(dated) == 1:
+        other = "til" if dated == ["fra"] else "fra"
+        reader.flag(fields.node, None, f"{who} mangler '{other}' – angiv både 'fra' og 'til'")
+        return None
     start, end = fields.parse("fra", reader.date), fields.parse("til", reader.date)
     if start is None or end is None:
         return None
@@ -353,8 +395,9 @@ def _known_figures() -> str:
 
 
 def is_overdue(action: Action, today: dt.date) -> bool:
-    """An action whose end date has passed without it being done."""
-    return action.end < today and action.status != DONE
+    """An action whose end date has passed without it being done (one without an end
+    date, timed in words, never is)."""
+    return action.end is not None and action.end < today and action.status != DONE
 
 
 def overdue_actions(plan: ActionPlan, today: dt.date) -> list[Action]:

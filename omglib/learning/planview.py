@@ -61,7 +61,7 @@ def plan_table(plan: ActionPlan, today: dt.date) -> Html:
             action.topic,
             action.goal,
             _activities_html(action.activities),
-            period_text(action.start, action.end),
+            when_text(action),
             action.responsible,
             _status_html(action, today),
         ]
@@ -147,6 +147,11 @@ def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Ma
     area = area or plan.area
     if area is None:
         raise OmgError("Handleplanen har intet område – angiv det område, der skal sammenlignes")
+    if plan.start_year is None:
+        return Markdown(
+            "Før og efter handleplanen: planen har hverken en vedtagelsesdato eller datoer på "
+            "sine handlinger, så der er intet år at sammenligne omkring."
+        )
     before, years = plan.start_year - 1, data.years()
     if before not in years:
         return Markdown(f"Før og efter handleplanen: {missing_year_note(data, before)}")
@@ -215,7 +220,7 @@ def plan_text(
 def _action_lines(action: Action, today: dt.date, result: TargetResult | None) -> list[str]:
     flag = f" – {OVERDUE_LABEL.upper()}" if is_overdue(action, today) else ""
     lines = [
-        f"{action.number}. {action.topic} – {action.status}{flag} – {period_text(action.start, action.end)}",
+        f"{action.number}. {action.topic} – {action.status}{flag} – {when_text(action)}",
         f"   Mål: {action.goal}",
         f"   Hvad: {'; '.join(action.activities)}",
         f"   Ansvarlig: {action.responsible}",
@@ -227,6 +232,13 @@ def _action_lines(action: Action, today: dt.date, result: TargetResult | None) -
             f"   Vurdering: {result.verdict}",
         ]
     return lines
+
+
+def when_text(action: Action) -> str:
+    """When the action runs, as the plan says it: its words ("løbende") or its dates."""
+    if action.when or action.start is None or action.end is None:
+        return action.when
+    return period_text(action.start, action.end)
 
 
 def period_text(start: dt.date, end: dt.date) -> str:
