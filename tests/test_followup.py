@@ -48,8 +48,8 @@ def test_demo_inputs_only_with_demo_data(tmp_path: Path) -> None:
     real = followup.load("Norddjurs", data_file=demodata.packaged_file("afgoerelser"))
     assert real.table is None and real.plan is None
     note = followup.reasons(real, "boernehandicap", 2024)
-    assert isinstance(note, Markdown) and "Ingen sagsdata" in note
-    assert "Ingen handleplan for Norddjurs" in followup.plan(real, dt.date(2025, 1, 1))
+    assert isinstance(note, Markdown) and "uden en sagsfil" in note
+    assert "ingen handleplan for Norddjurs" in followup.plan(real, dt.date(2025, 1, 1))
 
 
 def test_an_action_plan_for_another_kommune_is_an_error() -> None:
@@ -98,4 +98,4 @@ def test_a_target_can_name_overturned_cases_with_a_reason(tmp_path: Path) -> Non
     assert result.measurement.value == expected == 5
     assert result.verdict.outcome == "not_reached"
     no_cases = plantargets.evaluate_targets(plan, data, None, None)[0]
-    assert no_cases.verdict.outcome == "undecided" and "sagsfil" in no_cases.measurement.note
+    assert no_cases.verdict.outcome == "unmeasured" and "sagsfil" in no_cases.measurement.note

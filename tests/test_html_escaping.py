@@ -119,8 +119,8 @@ def test_plan_texts_are_escaped_in_the_plan_and_targets_tables(tmp_path: Path) -
 
 def test_footer_escapes_parameter_values() -> None:
     data, volumes = narrative.load_inputs()
-    footer = narrative.footer(data, {"kommune": EVIL}, volumes)
-    assert "kommune = &#39;&lt;script&gt;alert(1)&lt;/script&gt; &#34;citat&#34; &amp;" in footer
+    footer = narrative.footer(data, {"year": EVIL}, volumes)
+    assert "år: &lt;script&gt;alert(1)&lt;/script&gt; &#34;citat&#34; &amp;" in footer
     assert "<script" not in footer and "&quot;" not in footer
 
 

@@ -77,8 +77,8 @@ def _cases_or_note(inputs: FollowUpInputs) -> analyses.LearningCases | Markdown:
     cases = inputs.cases
     if cases is None:
         return Markdown(
-            "*Ingen sagsdata: angiv en sagsfil (`cases_file`) med årsager og opfølgning "
-            "for at få dette afsnit.*"
+            "*Rapporten er lavet uden en sagsfil med årsager og opfølgning, så dette "
+            "afsnit er tomt.*"
         )
     if not (cases.frame["kommunekode"] == inputs.kommune).any():
         name = registry.kommune_name(inputs.kommune)
@@ -90,7 +90,9 @@ def _cases_or_note(inputs: FollowUpInputs) -> analyses.LearningCases | Markdown:
 def complaints(volumes: Volumes | None, kommune: int | str, area: str, year: int) -> Markdown:
     """The complaints the kommune received and their change from the year before."""
     if volumes is None or "klager_modtaget" not in volumes.frame.columns:
-        return Markdown("*Antallet af modtagne klager kræver kommunens egne tal (`volumes_file`).*")
+        return Markdown(
+            "*Antallet af modtagne klager kræver kommunens egne tal, som ikke indgår i rapporten.*"
+        )
     return Markdown(analyses.complaints(volumes, kommune, area).text(year))
 
 
@@ -150,7 +152,7 @@ def bank(inputs: FollowUpInputs) -> KnowledgeBank | Markdown:
 def plan(inputs: FollowUpInputs, today: dt.date) -> Html | Markdown:
     if inputs.plan is None:
         name = registry.kommune_name(inputs.kommune)
-        return Markdown(f"*Ingen handleplan for {name} Kommune (angiv `action_plan_file`).*")
+        return Markdown(f"*Der indgår ingen handleplan for {name} Kommune i rapporten.*")
     return planview.plan_table(inputs.plan, today)
 
 

@@ -172,7 +172,7 @@ def _reason_count(reason: str) -> MeasureFunction:
     def measure(context: MeasureContext, area: str, year: int) -> Measurement:
         table = context.cases
         if table is None or "aarsag" not in table.partial_decisions.columns:
-            note = "Kræver en sagsfil med årsager til omgørelse (cases_file)."
+            note = "Kræver en sagsfil med årsager til omgørelse."
             return Measurement(year, None, None, "", note)
         cases = analyses.learning_cases(table)
         if not (cases.frame["aar"] == year).any():

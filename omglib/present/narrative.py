@@ -12,7 +12,7 @@ import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -92,14 +92,44 @@ def footer(data: Dataset, parameters: dict[str, Any], volumes: Volumes | None = 
             "footer.html.j2",
             sources=sources,
             parameters=[
-                (str(k), repr(v))
-                for k, v in sorted(parameters.items())
-                if not str(k).endswith("_file")
+                parameter_text(str(name), value)
+                for name, value in parameters.items()
+                if not str(name).endswith("_file")
             ],
             date=danish.format_date(report_date()),
             versions=list(package_versions().items()),
         )
     )
+
+
+PARAMETER_LABELS: Final[dict[str, str]] = {
+    "kommune": "kommune",
+    "area": "område",
+    "areas": "områder",
+    "year": "år",
+    "mask_cpr": "CPR-numre erstattet af pseudonymer",
+    "recommendations": "forvaltningens egen indstilling",
+}
+"""How the footer names a report's parameters (the data files are named by the source
+line above them)."""
+
+
+def parameter_text(name: str, value: Any) -> tuple[str, str]:
+    """A parameter as the footer shows it: ("kommune", "707 Norddjurs"), ("område",
+    "Børnehandicapområdet"), ("CPR-numre erstattet af pseudonymer", "nej")."""
+    label = PARAMETER_LABELS.get(name, name)
+    if name == "kommune":
+        code = registry.kommune_code(value)
+        return label, f"{code} {registry.kommune_name(code)}"
+    if name == "area":
+        return label, area_title(value)
+    if name == "areas":
+        return label, ", ".join(area_title(area) for area in value)
+    if isinstance(value, bool):
+        return label, "ja" if value else "nej"
+    if isinstance(value, dict):
+        return label, "; ".join(f"{area_title(k)}: {v}" for k, v in value.items()) or "ingen"
+    return label, str(value)
 
 
 def rates_table(frame: pd.DataFrame, label: str, label_title: str, caption: str) -> Html:
