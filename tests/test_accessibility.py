@@ -207,29 +207,46 @@ def test_every_chart_is_labelled_with_its_danish_description(
         assert label == caption and len(caption) > 30 and rows > 0
 
 
+#: What Tab may stop at, in page order: a figure's "Tallene bag figuren", a table's
+#: scrolling region, and the knowledge bank's filters.
+TAB_STOP_SCRIPT = """
+() => {
+  const el = document.activeElement;
+  const summaries = [...document.querySelectorAll('.omg-figure summary')];
+  if (summaries.includes(el)) return ['figur', summaries.indexOf(el)];
+  const regions = [...document.querySelectorAll('.omg-scroll')];
+  if (regions.includes(el)) return ['tabel', regions.indexOf(el)];
+  if (el.matches('.omg-bank select')) return ['filter', 0];
+  return ['andet', el === document.body ? -1 : 0];
+}
+"""
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_keyboard_reaches_the_numbers_behind_every_figure(
     reports: dict[str, Path], open_report: OpenReport, kind: str
 ) -> None:
     """Vega's tooltips answer the mouse only, so the keyboard route to the numbers is
     each figure's "Tallene bag figuren": Tab reaches every one in order, with a visible
-    focus ring, Enter opens the table, and Tab leaves the page again (no trap)."""
+    focus ring, Enter opens the table, and Tab leaves the page again (no trap). Every
+    table outside a figure is a tab stop of its own (its region scrolls when it is wider
+    than the screen), and Tab reaches those in order too."""
     page, _ = open_report(reports[kind])
-    summaries = page.locator(".omg-figure summary")
-    expected = summaries.count()
-    reached: list[int] = []
-    for _ in range(expected + 5):
+    figures = page.locator(".omg-figure summary").count()
+    tables = page.locator(".omg-scroll:visible").count()
+    stops: dict[str, list[int]] = {"figur": [], "tabel": [], "filter": [], "andet": []}
+    for _ in range(figures + tables + 20):
         page.keyboard.press("Tab")
-        index = page.evaluate(
-            "() => [...document.querySelectorAll('.omg-figure summary')]"
-            ".indexOf(document.activeElement)"
-        )
+        kind_of_stop, index = page.evaluate(TAB_STOP_SCRIPT)
         if index < 0:
             break
         outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
         assert outline != "none"
-        reached.append(index)
-    assert reached == list(range(expected))
+        stops[kind_of_stop].append(index)
+    assert stops["figur"] == list(range(figures))
+    assert stops["tabel"] == sorted(stops["tabel"]) and len(stops["tabel"]) == tables
+    assert stops["andet"] == []
+    summaries = page.locator(".omg-figure summary")
     summaries.first.focus()
     page.keyboard.press("Enter")
     table = page.locator(".omg-figure details").first.locator("table")

@@ -4,6 +4,7 @@ and numbers; display values; the narrative framing and its provenance footer."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import altair as alt
 import nbformat
@@ -12,7 +13,7 @@ import pytest
 
 from omglib.present import narrative
 from omglib.present.display import FIGURE_MIME, Figure, Markdown, table_html
-from omglib.reports.render import figure_html, render_html
+from omglib.reports.render import STATIC_FONT, figure_html, render_html, stylesheet
 
 
 def small_figure(description: str = "To søjler <b>ikke fed</b>.") -> Figure:
@@ -51,6 +52,16 @@ def test_static_figure_is_an_svg_with_its_table() -> None:
     assert '<th scope="col">Navn</th>' in markup
 
 
+def test_static_figure_is_laid_out_in_the_font_the_pdf_draws_it_with() -> None:
+    """vl-convert measures the labels, WeasyPrint draws them: with different fonts a long
+    axis label ran past the chart's edge in the PDF."""
+    markup = figure_html(small_figure().payload(), static=True)
+    fonts = set(re.findall(r'font-family="([^"]+)"', markup))
+    assert fonts == {STATIC_FONT}
+    page_fonts = re.search(r"html \{ font-family: ([^;]+);", stylesheet())
+    assert page_fonts is not None and page_fonts[1].startswith(f'"{STATIC_FONT}"')
+
+
 def test_page_has_no_code_no_cdn_and_one_script_only_with_figures() -> None:
     with_figure = render_html(
         notebook_with({FIGURE_MIME: small_figure().payload(), "text/plain": "x"}), "Titel"
@@ -70,9 +81,10 @@ def test_static_page_has_no_script() -> None:
 def test_table_html_escapes_and_has_no_index_or_ids() -> None:
     html = table_html(pd.DataFrame({"Navn": ["<Aarhus>"], "Tal": [float("nan")]}), "Tabel")
     assert html == (
+        '<div class="omg-scroll" role="region" aria-label="Tabel" tabindex="0">'
         '<table class="omg-table"><caption>Tabel</caption><thead><tr>'
         '<th scope="col">Navn</th><th scope="col">Tal</th></tr></thead>'
-        "<tbody><tr><td>&lt;Aarhus&gt;</td><td></td></tr></tbody></table>"
+        "<tbody><tr><td>&lt;Aarhus&gt;</td><td></td></tr></tbody></table></div>"
     )
     assert Markdown("*x*")._repr_markdown_() == "*x*"
 

@@ -44,14 +44,16 @@ class Html(str):
         return str(self)
 
 
-def table_html(frame: pd.DataFrame, caption: str | None = None) -> Html:
+def table_html(frame: pd.DataFrame, caption: str | None = None, label: str = "Tabel") -> Html:
     """A table of already formatted values (Danish numbers as text) as plain, accessible
     HTML: column headers as `<th scope="col">`, no index, no styling ids, so the same
-    frame always gives the same bytes."""
+    frame always gives the same bytes. It sits in a region named by the caption (or by
+    `label` without one) that scrolls when the table is wider than the screen."""
     return Html(
         render(
             "table.html.j2",
             caption=caption or None,
+            label=label,
             columns=[_text(column) for column in frame.columns],
             rows=[[_text(value) for value in row] for row in frame.itertuples(index=False)],
             css=None,
@@ -85,10 +87,11 @@ class Figure:
 
     def payload(self, spec: dict[str, Any] | None = None) -> dict[str, Any]:
         """What the report template needs to draw the figure."""
+        label = f"Tallene bag figuren: {self.description}"
         return {
             "spec": spec if spec is not None else self.spec(),
             "description": self.description,
-            "table_html": str(table_html(self.table)),
+            "table_html": str(table_html(self.table, label=label)),
         }
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:

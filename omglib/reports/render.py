@@ -33,6 +33,9 @@ LOCALE: Final = "da-DK"
 #: The PDF prints a figure's numbers up to this many rows; longer tables (one row per
 #: kommune) would fill pages and stay in the HTML version.
 PRINTED_TABLE_ROWS: Final = 20
+#: The font of a static figure: the page's own (omg.css), so that vl-convert lays out
+#: the chart with the metrics WeasyPrint draws it with, and no axis label is cut off.
+STATIC_FONT: Final = "DejaVu Sans"
 
 #: Draws every figure on the page once the Vega bundle has loaded; a figure that fails
 #: says so in the page and in the console (where the browser tests look).
@@ -89,7 +92,11 @@ def figure_html(figure: dict[str, Any], static: bool) -> str:
             "figure.html.j2",
             static=static,
             description=figure["description"],
-            svg=Markup(vl_convert.vegalite_to_svg(figure["spec"], format_locale=LOCALE))
+            svg=Markup(
+                vl_convert.vegalite_to_svg(
+                    figure["spec"], format_locale=LOCALE, config={"font": STATIC_FONT}
+                )
+            )
             if static
             else None,
             spec=None if static else figure["spec"],
