@@ -187,6 +187,13 @@ def report_selection_options(function: F) -> F:
         click.option("--area", multiple=True, help="Områder eller paragraffer, eller 'all'."),
         click.option("--year", multiple=True, help="År, eller 'all'."),
         click.option("--format", "formats", help="html, pdf eller html,pdf (standard: html)."),
+        click.option(
+            "--recommendation",
+            multiple=True,
+            metavar="OMRÅDE=SVAR",
+            help="Udvalgsbriefing: forvaltningens egen indstilling for et område "
+            "(handleplan eller ingen) i stedet for reglens, fx voksenhandicap=handleplan.",
+        ),
     )(function)
 
 

@@ -16,7 +16,7 @@ MAX_LINES = 500
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "names", "formats", "output"}),
     frozenset({"registry"}),
-    frozenset({"outcomes", "stats", "dataset", "figures", "comparisons"}),
+    frozenset({"outcomes", "stats", "dataset", "figures", "comparisons", "recommendation"}),
     frozenset({"io"}),
     frozenset({"demodata", "inputs"}),
     frozenset({"present"}),

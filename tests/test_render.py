@@ -11,7 +11,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from omglib.present import narrative
+from omglib.figures import key_figures
+from omglib.present import briefing, narrative
 from omglib.present.display import FIGURE_MIME, Figure, Markdown, table_html
 from omglib.reports.render import STATIC_FONT, figure_html, render_html, stylesheet
 
@@ -135,11 +136,13 @@ def test_rates_table_shows_counts_with_every_rate() -> None:
     assert "<td>75,0 %</td><td>3 af 4 sager</td><td>30,0 %–95,0 %</td>" in html
 
 
-def test_briefing_summary_is_plain_danish_per_area() -> None:
+def test_briefing_case_summary_is_plain_danish_per_area() -> None:
     data, volumes = narrative.load_inputs()
-    summary = narrative.briefing_summary(
-        data, "Norddjurs", ["socialomraadet", "boernehandicap"], 2024, volumes
-    )
-    assert summary.startswith("## Kort fortalt")
+    keys = [
+        key_figures(data, "Norddjurs", area, 2024, volumes)
+        for area in ("socialomraadet", "boernehandicap")
+    ]
+    summary = briefing.case_summary(keys)
+    assert summary.startswith(briefing.DUTY)
     assert "kan ikke lægges sammen" in summary  # socialområdet contains the handicap areas
-    assert summary.count("\n- **") == 2 and "landsniveau" in summary
+    assert summary.count("\n- **") == 2 and "hele landet" in summary

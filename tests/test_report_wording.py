@@ -25,7 +25,8 @@ from omglib.learning import analyses
 from omglib.learning.handleplan import read_action_plan
 from omglib.learning.knowledgebank import knowledge_bank
 from omglib.names import did_you_mean
-from omglib.present import charts, danish, narrative, sentences
+from omglib.present import briefing, charts, danish, narrative, sentences
+from omglib.recommendation import recommend_all
 from omglib.stats import SignificanceResult, Verdict
 from tests.helpers.data import counts_dataset
 
@@ -164,7 +165,8 @@ WHOLE_PERCENT = re.compile(r"(?<![\d,])\d+ %")
 def test_percentages_have_one_decimal_in_report_text(demo: Dataset) -> None:
     key = key_figures(demo, "Norddjurs", "boernehandicap", 2024)
     texts = [
-        str(narrative.briefing_summary(demo, "Norddjurs", ["boernehandicap"], 2024)),
+        str(briefing.case_summary([key])),
+        str(briefing.assessment([key], recommend_all([key]))),
         str(sentences.headline(key)),
         *sentences.volume_lines(key),
     ]

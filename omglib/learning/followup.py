@@ -156,6 +156,26 @@ def plan(inputs: FollowUpInputs, today: dt.date) -> Html | Markdown:
     return planview.plan_table(inputs.plan, today)
 
 
+def plan_status(
+    inputs: FollowUpInputs, today: dt.date, data: Dataset, volumes: Volumes | None
+) -> Markdown:
+    """Where the action plan stands, in one or two sentences (the pack's Sagsfremstilling)."""
+    if inputs.plan is None:
+        name = registry.kommune_name(inputs.kommune)
+        return Markdown(f"Der indgår ingen handleplan for {name} Kommune i briefingen.")
+    return Markdown(planview.status_summary(inputs.plan, today, data, volumes, inputs.table))
+
+
+def plan_coverage(inputs: FollowUpInputs, areas: list[str]) -> dict[str, str]:
+    """The areas among `areas` that the adopted action plan covers (all of them when it
+    names no area), each with how the Indstilling names it ("vedtaget 12. marts 2024")."""
+    plan = inputs.plan
+    if plan is None:
+        return {}
+    adopted = f"vedtaget {danish.format_date(plan.adopted)}" if plan.adopted else ""
+    return {area: adopted for area in areas if plan.area is None or plan.area == area}
+
+
 def targets(inputs: FollowUpInputs, data: Dataset, volumes: Volumes | None) -> Html | Markdown:
     """The plan's measurable targets against the measured figures, with verdicts."""
     if inputs.plan is None:

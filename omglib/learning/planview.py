@@ -133,6 +133,43 @@ def _verdict_html(verdict: Verdict) -> Markup:
     )
 
 
+# --- in one sentence ----------------------------------------------------------------------
+
+
+def status_summary(
+    plan: ActionPlan,
+    today: dt.date,
+    data: Dataset,
+    volumes: Volumes | None = None,
+    cases: CaseTable | None = None,
+) -> str:
+    """Where the plan stands, for the committee pack's Sagsfremstilling: "Handleplanen
+    for børnehandicapområdet, vedtaget 12. marts 2024, har 5 handlinger: 2 i gang, 2
+    gennemført og 1 forsinket; 1 handling er overskredet. Planens 4 målbare mål: 2 ikke
+    nået, 1 nået og 1 kan ikke afgøres endnu."."""
+    covers = f" for {registry.area_text(plan.area)}" if plan.area else ""
+    adopted = f", vedtaget {danish.format_date(plan.adopted)}," if plan.adopted else ""
+    statuses = [action.status for action in plan.actions]
+    counted = [f"{statuses.count(s)} {s}" for s in STATUS_CLASSES if statuses.count(s)]
+    overdue = len(overdue_actions(plan, today))
+    actions = danish.format_count(len(statuses), "handling", "handlinger")
+    sentence = (
+        f"Handleplanen{covers}{adopted} har {actions}: {danish.listed(counted, 'og')}; "
+        f"{danish.format_count_or_none(overdue, 'handling', 'handlinger')} er overskredet."
+    )
+    results = evaluate_targets(plan, data, volumes, cases)
+    if not results:
+        return sentence
+    outcomes = [result.verdict.outcome for result in results]
+    judged = [
+        f"{outcomes.count(outcome)} {label}"
+        for outcome, label in plantargets.VERDICT_LABELS.items()
+        if outcomes.count(outcome)
+    ]
+    targets = danish.format_count(len(results), "målbart mål", "målbare mål")
+    return f"{sentence} Planens {targets}: {danish.listed(judged, 'og')}."
+
+
 # --- before and after -------------------------------------------------------------------
 
 

@@ -18,7 +18,6 @@ import pandas as pd
 
 from omglib import comparisons, inputs, registry
 from omglib.dataset import Dataset, Volumes
-from omglib.figures import KeyFigures, key_figures
 from omglib.present import danish, sentences
 from omglib.present.display import Html, Markdown, table_html
 from omglib.present.html import render
@@ -162,54 +161,6 @@ def briefing_heading(kommune: int | str, year: int) -> str:
     """ "Udvalgsbriefing: omgørelser i Ankestyrelsen 2024 – Norddjurs Kommune"."""
     code = registry.kommune_code(kommune)
     return f"Udvalgsbriefing: omgørelser i Ankestyrelsen {year} – {registry.kommune_name(code)} Kommune"
-
-
-def briefing_summary(
-    data: Dataset, kommune: int | str, areas: list[str], year: int, volumes: Volumes | None = None
-) -> Markdown:
-    """The briefing's opening in plain Danish for a politician with two minutes: per
-    area how many decisions were overturned, against the country and over time, and
-    what the numbers can and cannot carry."""
-    keys = [key_figures(data, kommune, area, year, volumes) for area in areas]
-    name = registry.kommune_name(registry.kommune_code(kommune))
-    overlap = (
-        " Socialområdet omfatter også handicapområderne, så tallene kan ikke lægges sammen."
-        if registry.SOCIAL_AREA in [key.area for key in keys] and len(keys) > 1
-        else ""
-    )
-    lines = [
-        "## Kort fortalt",
-        f"Sådan gik det i {year}, når borgere klagede over {name} Kommunes afgørelser til "
-        "Ankestyrelsen. *Omgjort* betyder, at Ankestyrelsen ændrede eller ophævede "
-        f"afgørelsen eller sendte den tilbage til kommunen til fornyet behandling.{overlap}",
-        "",
-        *[f"- {_area_line(key)}" for key in keys],
-        "",
-        "Procenter bygger ofte på få sager, så en enkelt sag kan flytte tallet meget. "
-        "Derfor står antallet af sager altid ved procenten, og forskelle kaldes kun "
-        "signifikante, når de næppe skyldes tilfældigheder.",
-    ]
-    if any(key.synthetic for key in keys):
-        lines += ["", f"*{danish.SYNTHETIC_NOTICE}*"]
-    return Markdown("\n".join(lines))
-
-
-def _area_line(key: KeyFigures) -> str:
-    row = key.current
-    area_text = area_title(key.area)
-    if int(row["realitetsbehandlede"]) == 0:
-        return f"**{area_text}**: ingen sager afgjort i Ankestyrelsen i {key.year}."
-    rate = (
-        f"**{area_text}**: {danish.format_pct(row['omgoerelsesprocent'])} omgjort "
-        f"({danish.format_counts(int(row['omgjort']), int(row['realitetsbehandlede']))})."
-    )
-    national = (
-        f" {danish.national_comparison(key.comparison, key.national['omgoerelsesprocent'])}"
-        if key.national is not None
-        else ""
-    )
-    few = " Få sager: tolk forsigtigt." if key.few_cases else ""
-    return f"{rate}{national} Over årene: {danish.verdict_text(key.trend_test)}.{few}"
 
 
 def area_title(area: str) -> str:

@@ -4,8 +4,10 @@ expands into.
 A request comes from `omg reports` options or a named parameter set (`params/*.yaml`)
 with the same keys: `notebook`, `kommune`, `area`, `year`, `format`, `data`, `volumes`,
 `boundaries`, `cases` (case-level file with reasons and follow-up), `action_plan` (the
-kommune's handleplan) and `mask_cpr`. Lists or "all" are allowed where a batch makes
-sense. Every problem is
+kommune's handleplan), `mask_cpr` and, for the briefing, `recommendation` (the
+administration's own answer per area, which replaces the rule's suggestion in the
+Indstilling: a mapping `{voksenhandicap: handleplan}` or "område=svar" texts). Lists or
+"all" are allowed where a batch makes sense. Every problem is
 collected and reported together, with the library's own messages ("Ukendt kommune
 'Arhus' – mente du Aarhus (751)?").
 """
@@ -20,7 +22,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from omglib import registry
+from omglib import recommendation, registry
 from omglib.dataset import Dataset
 from omglib.errors import DataError, OmgError, Problem
 from omglib.names import fold
@@ -48,7 +50,7 @@ NOTEBOOK_INPUTS = {
 SINGLE_AREA = ("kommunerapport", "danmarkskort", "opfoelgning")
 FORMATS = ("html", "pdf")
 INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan")
-KEYS = ("notebook", "kommune", "area", "year", "format", *INPUT_KEYS, "mask_cpr")
+KEYS = ("notebook", "kommune", "area", "year", "format", *INPUT_KEYS, "mask_cpr", "recommendation")
 ALL = "all"
 
 
@@ -104,6 +106,7 @@ class Job:
     formats: tuple[str, ...]
     kommunekode: int | None = None
     mask_cpr: bool = False
+    recommendations: tuple[tuple[str, str], ...] = ()
 
     def parameters(self, inputs: Inputs) -> dict[str, Any]:
         """The notebook's papermill parameters."""
@@ -118,6 +121,8 @@ class Job:
             chosen["kommune"] = self.kommunekode
         if self.notebook == "udvalgsbriefing":
             chosen["areas"] = list(self.areas)
+            if self.recommendations:  # only when given: other briefings keep their bytes
+                chosen["recommendations"] = dict(self.recommendations)
         else:
             chosen["area"] = self.areas[0]
         return chosen
@@ -167,6 +172,7 @@ class Request:
     formats: tuple[str, ...]
     inputs: Inputs
     mask_cpr: bool = False
+    recommendations: tuple[tuple[str, str], ...] = ()
 
     def jobs(self) -> list[Job]:
         """One job per report, in a stable order."""
@@ -178,7 +184,15 @@ class Request:
             ]
         if self.notebook == "udvalgsbriefing":
             return [
-                Job(self.notebook, year, self.areas, self.formats, code, self.mask_cpr)
+                Job(
+                    self.notebook,
+                    year,
+                    self.areas,
+                    self.formats,
+                    code,
+                    self.mask_cpr,
+                    self.recommendations,
+                )
                 for year in self.years
                 for code in self.kommuner
             ]
@@ -231,10 +245,18 @@ def build_request(
     years = _years(options, data, problems) if data is not None else []
     formats = _formats(options, problems)
     mask_cpr = _flag(options, "mask_cpr", problems)
+    recommendations = _recommendations(options, notebook, areas, problems)
     if problems.problems or inputs is None:
         raise DataError(problems.problems)
     return Request(
-        notebook, tuple(kommuner), tuple(areas), tuple(years), tuple(formats), inputs, mask_cpr
+        notebook,
+        tuple(kommuner),
+        tuple(areas),
+        tuple(years),
+        tuple(formats),
+        inputs,
+        mask_cpr,
+        recommendations,
     )
 
 
@@ -260,6 +282,42 @@ def _flag(options: dict[str, Any], key: str, problems: _Collector) -> bool:
         problems.add(key, value, "forventede true eller false")
         return False
     return value
+
+
+def _recommendations(
+    options: dict[str, Any], notebook: str, areas: list[str], problems: _Collector
+) -> tuple[tuple[str, str], ...]:
+    """The administration's own answers per area for the briefing's Indstilling, as
+    (area id, "handleplan" | "ingen"); given as a mapping or as "område=svar" texts."""
+    value = options.get("recommendation")
+    if value in (None, "", [], {}):
+        return ()
+    if notebook != "udvalgsbriefing":
+        problems.add(
+            "recommendation", None, "gælder kun udvalgsbriefingen (notebook: udvalgsbriefing)"
+        )
+        return ()
+    written = value if isinstance(value, dict) else dict(_pairs(_listed(value), problems))
+    try:
+        answers = recommendation.parse_overrides(written, areas)
+    except OmgError as error:
+        problems.add("recommendation", None, str(error))
+        return ()
+    return tuple((area, "handleplan" if wanted else "ingen") for area, wanted in answers.items())
+
+
+def _pairs(items: list[Any], problems: _Collector) -> list[tuple[str, str]]:
+    """ "voksenhandicap=handleplan" → ("voksenhandicap", "handleplan")."""
+    pairs = []
+    for item in items:
+        area, equals, answer = str(item).partition("=")
+        if not equals:
+            problems.add(
+                "recommendation", item, "forventede område=svar, fx voksenhandicap=handleplan"
+            )
+            continue
+        pairs.append((area.strip(), answer.strip()))
+    return pairs
 
 
 def _listed(value: Any) -> list[Any]:
