@@ -315,13 +315,13 @@ def test_case_count_change_from_zero_and_without_previous_year() -> None:
     assert (from_zero.previous_year, from_zero.change) == (0, None)
     assert (
         sentences.case_count_change(from_zero)
-        == "28 realitetsbehandlede sager i 2023 mod 0 i 2022."
+        == "28 realitetsbehandlede sager i 2023 mod ingen i 2022."
     )
     first = case_count_change(case_count_data(), NORDDJURS, BH, 2022)
     assert (first.this_year, first.previous_year, first.change) == (0, None, None)
     assert (
         sentences.case_count_change(first)
-        == "0 realitetsbehandlede sager i 2022; 2021 findes ikke i datafilen."
+        == "Ingen realitetsbehandlede sager i 2022; 2021 findes ikke i datafilen."
     )
 
 

@@ -332,3 +332,23 @@ def test_reason_and_follow_up_figures(cases: analyses.LearningCases) -> None:
         analyses.follow_up(cases, "Norddjurs", "boernehandicap", 2024)
     )
     assert after.table.set_index("Opfølgning").loc["Afventer", "Sager"] == "1 af 2"
+
+
+def test_learning_sentences_say_none_instead_of_zero() -> None:
+    """ "Ingen", "Den omgjorte sag", never "0 af ..." or "De 1 omgjorte sager"."""
+    empty = pd.DataFrame({"aarsag": [], "sager": [], "andel": [], "kumuleret": []})
+    assert analyses.ReasonRanking(empty, 0, 0).text == "Ingen sager blev omgjort."
+    assert analyses.ReasonRanking(empty, 1, 1).text == (
+        "Den omgjorte sag har ingen registreret årsag."
+    )
+    profile = analyses.RemandProfile(
+        remands=2, partial=0, partial_known=2, overturned=1, families=1, without_family=0
+    )
+    assert profile.text == (
+        "Ingen af 2 hjemvisninger med oplysning om det gjaldt kun en del af afgørelsen. "
+        "Den omgjorte sag vedrører 1 familie."
+    )
+    unknown = analyses.RemandProfile(
+        remands=0, partial=0, partial_known=0, overturned=3, families=2, without_family=1
+    )
+    assert unknown.text == "De 3 omgjorte sager vedrører 2 familier (1 sag uden familienøgle)."

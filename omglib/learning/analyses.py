@@ -108,6 +108,10 @@ class ReasonRanking:
 
     @property
     def text(self) -> str:
+        if self.overturned == 0:
+            return "Ingen sager blev omgjort."
+        if self.table.empty and self.overturned == 1:
+            return "Den omgjorte sag har ingen registreret årsag."
         if self.table.empty:
             return (
                 f"Ingen af de {danish.format_int(self.overturned)} omgjorte sager har en "
@@ -224,19 +228,29 @@ class RemandProfile:
     @property
     def text(self) -> str:
         parts = []
-        if self.partial_known:
+        known = danish.format_count(self.partial_known, "hjemvisning", "hjemvisninger")
+        if self.partial_known and not self.partial:
+            parts.append(f"Ingen af {known} med oplysning om det gjaldt kun en del af afgørelsen.")
+        elif self.partial_known:
             share = danish.format_pct(self.partial / self.partial_known)
             parts.append(
-                f"{danish.format_int(self.partial)} af {danish.format_int(self.partial_known)} "
-                f"hjemvisninger med oplysning om det ({share}) gjaldt kun en del af afgørelsen."
+                f"{danish.format_int(self.partial)} af {known} med oplysning om det ({share}) "
+                "gjaldt kun en del af afgørelsen."
             )
         if self.overturned:
+            which = (
+                "Den omgjorte sag"
+                if self.overturned == 1
+                else f"De {danish.format_int(self.overturned)} omgjorte sager"
+            )
             sentence = (
-                f"De {danish.format_int(self.overturned)} omgjorte sager vedrører "
-                f"{danish.format_count(self.families, 'familie', 'familier')}"
+                f"{which} vedrører {danish.format_count(self.families, 'familie', 'familier')}"
             )
             if self.without_family:
-                sentence += f" ({danish.format_int(self.without_family)} sager uden familienøgle)"
+                unknown = danish.format_count(
+                    self.without_family, "sag uden familienøgle", "sager uden familienøgle"
+                )
+                sentence += f" ({unknown})"
             parts.append(sentence + ".")
         return " ".join(parts) or "Ingen omgjorte sager."
 

@@ -155,13 +155,14 @@ def rank(place: Rank) -> str:
 def case_count_change(change: CaseCountChange) -> str:
     """The change as a Danish sentence, e.g. "34 realitetsbehandlede sager i 2024 mod
     28 i 2023 (+21 %)."."""
-    cases = danish.format_count(
+    cases = danish.format_count_or_none(
         change.this_year, "realitetsbehandlet sag", "realitetsbehandlede sager"
     )
-    now = f"{cases} i {change.year}"
+    now = f"{cases[:1].upper()}{cases[1:]} i {change.year}"
     if change.previous_year is None:
         return f"{now}; {change.year - 1} findes ikke i datafilen."
-    before = f"{now} mod {danish.format_int(change.previous_year)} i {change.year - 1}"
+    earlier = "ingen" if change.previous_year == 0 else danish.format_int(change.previous_year)
+    before = f"{now} mod {earlier} i {change.year - 1}"
     if change.change is None:
         return f"{before}."
     return f"{before} ({danish.format_change_pct(change.previous_year, change.this_year)})."
