@@ -345,7 +345,7 @@ def test_learning_sentences_say_none_instead_of_zero() -> None:
         remands=2, partial=0, partial_known=2, overturned=1, families=1, without_family=0
     )
     assert profile.text == (
-        "Ingen af 2 hjemvisninger med oplysning om det gjaldt kun en del af afgørelsen. "
+        "Alle 2 hjemvisninger med oplysning om det gjaldt hele afgørelsen. "
         "Den omgjorte sag vedrører 1 familie."
     )
     unknown = analyses.RemandProfile(

@@ -229,8 +229,10 @@ class RemandProfile:
     def text(self) -> str:
         parts = []
         known = danish.format_count(self.partial_known, "hjemvisning", "hjemvisninger")
-        if self.partial_known and not self.partial:
-            parts.append(f"Ingen af {known} med oplysning om det gjaldt kun en del af afgørelsen.")
+        if self.partial_known == 1 and not self.partial:
+            parts.append("Den ene hjemvisning med oplysning om det gjaldt hele afgørelsen.")
+        elif self.partial_known and not self.partial:
+            parts.append(f"Alle {known} med oplysning om det gjaldt hele afgørelsen.")
         elif self.partial_known:
             share = danish.format_pct(self.partial / self.partial_known)
             parts.append(
