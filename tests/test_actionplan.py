@@ -391,7 +391,7 @@ def test_target_year_without_data_cannot_be_decided_yet() -> None:
     verdict = assess(goal, measurement)
     assert verdict.outcome == "undecided" and measurement.pending
     assert str(verdict) == (
-        "Kan ikke afgøres endnu. Datafilen har endnu ingen tal for 2025 (den går til 2024)."
+        "Kan ikke afgøres endnu. Datafilen går kun til og med 2024, så der er ingen tal for 2025."
     )
     earlier = target("omgoerelsesprocent", 2020, "under", 0.4)
     assert assess(earlier, measure(earlier, data)).outcome == "unmeasured"  # not "endnu"
@@ -424,7 +424,8 @@ def test_counts_are_compared_exactly_and_need_the_year() -> None:
     measurement = measure(under_30, data, vols)
     assert (measurement.value, measurement.interval) == (29.0, None)
     assert measurement.counts == "29 klager modtaget"
-    assert str(assess(under_30, measurement)) == "Nået (29 mod målet under 30)."
+    assert str(assess(under_30, measurement)) == "Nået (29 mod målet under 30 klager)."
+    assert under_30.describe() == "under 30 klager i 2024"
     under_29 = target("klager_modtaget", 2024, "under", 29)
     assert assess(under_29, measurement).outcome == "not_reached"
     later = target("klager_modtaget", 2025, "under", 30)
@@ -469,8 +470,8 @@ def test_plan_table_writes_status_and_overdue_in_words(tmp_path: Path) -> None:
     assert "<td>1. april 2024–31. marts 2025</td>" in table
     assert '<span class="omg-status omg-status-in-progress">I gang</span>' in table
     assert '<span class="omg-status omg-status-done">Gennemført</span>' in table
-    assert table.count('<strong class="omg-overdue">Overskredet</strong>') == 1
-    assert "Overskredet" not in plan_table(plan, dt.date(2024, 12, 31))
+    assert table.count('<strong class="omg-overdue">Frist overskredet</strong>') == 1
+    assert "overskredet" not in plan_table(plan, dt.date(2024, 12, 31))
 
 
 def _css_colours(css: str, selector: str) -> list[tuple[str, str]]:
@@ -540,7 +541,7 @@ def test_before_after_compares_the_year_before_with_the_latest_year(tmp_path: Pa
     assert "80,0 % (4 af 5 sager) i 2023 og 10,0 % (1 af 10 sager) i 2024" in sentence
     assert "signifikant fald (Fishers eksakte test, p = 0,02)" in sentence
     assert sentence.endswith(
-        "Planen har kun virket en del af 2024, og senere tal findes endnu ikke."
+        "Planen har kun været i kraft i en del af 2024, og senere tal findes endnu ikke."
     )
 
 
@@ -569,7 +570,8 @@ def test_omg_handleplan_prints_the_plan_with_overdue_flags_and_verdicts(
     result = CliRunner().invoke(main, ["handleplan", str(handleplan.demo_file())])
     assert result.exit_code == 0, result.stderr
     assert (
-        "1. Oplysningsgrundlag – i gang – OVERSKREDET – 1. april–31. december 2024" in result.stdout
+        "1. Oplysningsgrundlag – i gang – FRIST OVERSKREDET – 1. april–31. december 2024"
+        in result.stdout
     )
     assert (
         "Vurdering: Ikke nået (64,3 % mod målet under 35 %). "

@@ -43,8 +43,10 @@ def test_the_pack_opens_with_the_decision_and_ends_in_its_appendices(
     text = page_text(reports["udvalgsbriefing"])
     assert "retssikkerhedslovens § 79 b" in text and "Forvaltningen indstiller," in text
     assert (
-        "Handleplanen for børnehandicapområdet, vedtaget 12. marts 2024, har 5 handlinger" in text
-    )
+        "Handleplanen for børnehandicapområdet, vedtaget 12. marts 2024, har 5 handlinger: "
+        "2 er i gang, 2 er gennemført og 1 er forsinket; fristen er overskredet for 1 handling. "
+        "Af planens 4 målbare mål er 1 nået og 2 ikke nået, mens 1 endnu ikke kan afgøres."
+    ) in text
 
 
 @pytest.mark.slow

@@ -279,9 +279,9 @@ def test_provisions_draw_intervals_national_ticks_and_mark_few_cases() -> None:
 
 def test_provision_texts() -> None:
     figure = charts.provisions(provision_frame())
-    assert "37,5 % (3 af 8) ved SEL § 32" in figure.description
-    assert "50,0 % (2 af 4) ved SEL § 42" in figure.description
-    assert "2 af 3 paragraffer har under 10 sager" in figure.description
+    assert "37,5 % (3 af 8) for SEL § 32" in figure.description
+    assert "50,0 % (2 af 4) for SEL § 42" in figure.description
+    assert "2 af de 3 paragraffer har under 10 sager" in figure.description
     assert figure.table.columns.tolist() == [
         "Paragraf",
         "Omgørelsesprocent",
@@ -339,7 +339,7 @@ def test_funnel_limits_are_the_exact_binomial_limits(table: pd.DataFrame) -> Non
 def test_funnel_description_agrees_with_the_verdicts(table: pd.DataFrame) -> None:
     figure = charts.funnel(table, AARHUS)
     significant = table["vurdering"].isin([Verdict.ABOVE_REFERENCE, Verdict.BELOW_REFERENCE]).sum()
-    assert f"{significant} kommuner ligger uden for 95 %-grænserne" in figure.description
+    assert f"I alt ligger {significant} kommuner uden for 95 %-grænserne" in figure.description
     assert "97 kommuner med realitetsbehandlede sager" in figure.description
     assert "1 kommune uden sager er udeladt" in figure.description
     assert "Aarhus ligger med 47,9 % (56 af 117) inden for 95 %-grænserne" in figure.description

@@ -67,11 +67,14 @@ def ranked_at(position: int, tied: bool) -> Rank:
 def test_rank_text() -> None:
     data = ranking_data()
     assert sentences.rank(rank(data, 157, BH, 2023)) == (
-        "Nr. 6 af 6 kommuner (1 = lavest omgørelsesprocent); 1 kommune uden sager er ikke rangeret."
+        "Nr. 6 af 6 kommuner (nr. 1 har den laveste omgørelsesprocent); 1 kommune uden sager indgår ikke i rangeringen."
     )
     assert sentences.rank(rank(data, 147, BH, 2023)).startswith("Delt nr. 2 af 6 kommuner")
     full = rank(counts_dataset(every_kommune(2023, 5, 5)), 101, BH, 2023)
-    assert sentences.rank(full) == "Delt nr. 1 af 98 kommuner (1 = lavest omgørelsesprocent)."
+    assert (
+        sentences.rank(full)
+        == "Delt nr. 1 af 98 kommuner (nr. 1 har den laveste omgørelsesprocent)."
+    )
 
 
 def test_kommune_without_cases_is_not_ranked() -> None:
@@ -81,7 +84,7 @@ def test_kommune_without_cases_is_not_ranked() -> None:
         assert (result.of, result.unranked) == (6, 1)
         assert sentences.rank(result) == (
             "Kommunen har ingen realitetsbehandlede sager og er ikke rangeret; "
-            "6 kommuner med sager er rangeret (1 = lavest omgørelsesprocent)."
+            "6 kommuner med sager er rangeret (nr. 1 har den laveste omgørelsesprocent)."
         )
 
 

@@ -39,7 +39,7 @@ def test_headline_has_rate_counts_interval_and_national_verdict() -> None:
     text = headline(key_figures(focus_group_data(), NORDDJURS, "Børnehandicap", 2021))
     assert "75,0 %" in text and "3 af 4 sager" in text
     assert "95 %-interval" in text
-    assert "Ikke signifikant forskellig fra landsniveau på 60,1 %." in text
+    assert "Ikke signifikant forskellig fra landsniveauet på 60,1 %." in text
     assert str(text).count("andsniveau") == 1  # named once, not "Landsniveau ...: ... landsniveau"
     assert "under 10 sager" in text
 

@@ -21,7 +21,7 @@ def test_briefing_pack_has_plan_targets_reasons_and_knowledge_bank(
 ) -> None:
     page = reports["udvalgsbriefing"].read_text(encoding="utf-8")
     assert "Handleplan for Norddjurs Kommune" in page
-    assert ">Overskredet<" in page  # an action past its end date, not done
+    assert ">Frist overskredet<" in page  # an action past its end date, not done
     assert "Handleplanens mål" in page and "95 %-interval" in page
     assert "Ikke nået" in page or "Nået" in page
     assert "Den hyppigste årsag til omgørelse var" in page  # the reasons chart's description
@@ -62,7 +62,7 @@ def test_an_action_plan_for_another_kommune_is_an_error() -> None:
 def test_follow_up_job_has_its_own_file_title_and_parameters() -> None:
     job = Job("opfoelgning", 2024, ("boernehandicap",), ("html",), 707, mask_cpr=True)
     assert job.stem.as_posix() == "2024/boernehandicap/707-norddjurs-opfoelgning"
-    assert job.title == "Opfølgning på omgørelser 2024, Børnehandicapområdet – Norddjurs Kommune"
+    assert job.title == "Opfølgning på omgørelser 2024: børnehandicapområdet – Norddjurs Kommune"
     assert job.parameters(Inputs()) == {
         "year": 2024,
         "kommune": 707,

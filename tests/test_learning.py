@@ -242,7 +242,8 @@ def test_partial_remands_and_families(cases: analyses.LearningCases) -> None:
     profile = analyses.remand_profile(cases, "Norddjurs", "boernehandicap", 2024)
     assert (profile.remands, profile.partial, profile.partial_known) == (2, 1, 2)
     assert (profile.overturned, profile.families, profile.without_family) == (4, 2, 1)
-    assert "1 af 2 hjemvisninger" in profile.text and "vedrører 2 familier" in profile.text
+    assert "Af de 2 hjemvisninger, hvor det er oplyst, gjaldt 1 (50,0 %) kun en del" in profile.text
+    assert "vedrører 2 familier" in profile.text
 
 
 def test_provision_drilldown(cases: analyses.LearningCases) -> None:
@@ -302,7 +303,7 @@ def test_knowledge_bank_lists_overturned_decisions_without_case_ids(
     assert shown["Område"].eq("Børnehandicap").all()
     first_remand = shown[shown["Afgørelsesdato"] == "2024-02-01"].iloc[0]
     assert first_remand["Årsag"] == "Utilstrækkeligt oplysningsgrundlag"
-    assert first_remand["Kun del af afgørelsen"] == "ja"
+    assert first_remand["Kun en del af afgørelsen"] == "ja"
     assert first_remand["Læringspunkt"] == "Lægeerklæringen var for gammel."
     page = str(bank.html())
     assert "S1" not in page and "S1" not in bank.csv_bytes().decode("utf-8-sig")
@@ -345,7 +346,7 @@ def test_learning_sentences_say_none_instead_of_zero() -> None:
         remands=2, partial=0, partial_known=2, overturned=1, families=1, without_family=0
     )
     assert profile.text == (
-        "Alle 2 hjemvisninger med oplysning om det gjaldt hele afgørelsen. "
+        "Alle 2 hjemvisninger, hvor det er oplyst, gjaldt hele afgørelsen. "
         "Den omgjorte sag vedrører 1 familie."
     )
     unknown = analyses.RemandProfile(

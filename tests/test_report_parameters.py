@@ -99,7 +99,7 @@ def test_briefing_is_one_report_per_kommune_with_all_areas() -> None:
 def test_stem_and_title_of_a_kommune_report() -> None:
     job = Job("kommunerapport", 2023, ("boernehandicap",), ("html",), 173)
     assert job.stem.as_posix() == "2023/boernehandicap/173-lyngby-taarbaek"
-    assert job.title == "Omgørelser 2023, Børnehandicapområdet – Lyngby-Taarbæk Kommune"
+    assert job.title == "Omgørelser 2023: børnehandicapområdet – Lyngby-Taarbæk Kommune"
     assert job.parameters(Inputs()) == {
         "year": 2023,
         "kommune": 173,

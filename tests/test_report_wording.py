@@ -51,9 +51,9 @@ def test_the_national_level_is_named_once() -> None:
     above = SignificanceResult(0.01, "higher", Verdict.ABOVE_REFERENCE)
     same = SignificanceResult(0.4, "none", Verdict.SAME_AS_REFERENCE)
     none = SignificanceResult(float("nan"), "none", Verdict.NO_CASES)
-    assert danish.national_comparison(above, 0.41) == "Signifikant over landsniveau på 41,0 %."
+    assert danish.national_comparison(above, 0.41) == "Signifikant over landsniveauet på 41,0 %."
     assert danish.national_comparison(same, 0.41) == (
-        "Ikke signifikant forskellig fra landsniveau på 41,0 %."
+        "Ikke signifikant forskellig fra landsniveauet på 41,0 %."
     )
     assert danish.national_comparison(none, 0.41) == (
         "Landsniveau 41,0 %: kan ikke vurderes (ingen realitetsbehandlede sager)."
@@ -125,8 +125,8 @@ def test_appeal_share_is_the_share_treated_on_its_merits_with_rejections_apart()
     assert lines == [
         "Kommunens afgørelser i alt: 337",
         "Andel af kommunens afgørelser, som Ankestyrelsen realitetsbehandlede: 10,1 % "
-        "(34 af 337 afgørelser); 3 klager blev afvist og indgår ikke",
-        "Andel af alle afgørelser, der blev omgjort: 4,7 % (16 af 337 afgørelser)",
+        "(34 af 337 afgørelser); 3 klager blev afvist og indgår ikke i omgørelsesprocenten",
+        "Andel af kommunens afgørelser, der blev omgjort: 4,7 % (16 af 337 afgørelser)",
         "Klager modtaget i kommunen: 8 klager i 2023 mod 15 i 2022 (-47 %)",
     ]
 

@@ -76,7 +76,7 @@ def test_html_is_self_contained_and_says_it_is_demo_data(batch: tuple[Path, Summ
     assert "<link" not in page and "@import" not in page
     assert page.count('<script type="module">') == 1
     assert '<html lang="da">' in page
-    assert "<title>Omgørelser 2024, Børnehandicapområdet – Norddjurs Kommune</title>" in page
+    assert "<title>Omgørelser 2024: børnehandicapområdet – Norddjurs Kommune</title>" in page
     first_screen = page[page.index("<main>") : page.index("<main>") + 1500]
     assert "syntetiske demodata" in first_screen
     assert page.count('class="omg-spec"') >= 5  # the figures, drawn by the one script
@@ -91,7 +91,7 @@ def test_pdf_is_tagged_and_has_title_language_running_header_and_page_numbers(
     pages = len(pdf.pages)
     assert 2 <= pages <= 8
     assert pdf.metadata is not None and pdf.metadata.title == (
-        "Omgørelser 2024, Børnehandicapområdet – Aarhus Kommune"
+        "Omgørelser 2024: børnehandicapområdet – Aarhus Kommune"
     )
     root = pdf.trailer["/Root"]
     assert isinstance(root, DictionaryObject)

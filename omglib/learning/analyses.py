@@ -228,16 +228,17 @@ class RemandProfile:
     @property
     def text(self) -> str:
         parts = []
-        known = danish.format_count(self.partial_known, "hjemvisning", "hjemvisninger")
-        if self.partial_known == 1 and not self.partial:
-            parts.append("Den ene hjemvisning med oplysning om det gjaldt hele afgørelsen.")
+        known = danish.format_int(self.partial_known)
+        if self.partial_known == 1:
+            scope = "kun en del af" if self.partial else "hele"
+            parts.append(f"Den ene hjemvisning, hvor det er oplyst, gjaldt {scope} afgørelsen.")
         elif self.partial_known and not self.partial:
-            parts.append(f"Alle {known} med oplysning om det gjaldt hele afgørelsen.")
+            parts.append(f"Alle {known} hjemvisninger, hvor det er oplyst, gjaldt hele afgørelsen.")
         elif self.partial_known:
             share = danish.format_pct(self.partial / self.partial_known)
             parts.append(
-                f"{danish.format_int(self.partial)} af {known} med oplysning om det ({share}) "
-                "gjaldt kun en del af afgørelsen."
+                f"Af de {known} hjemvisninger, hvor det er oplyst, gjaldt "
+                f"{danish.format_int(self.partial)} ({share}) kun en del af afgørelsen."
             )
         if self.overturned:
             which = (

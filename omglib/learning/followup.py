@@ -131,13 +131,15 @@ def provisions(inputs: FollowUpInputs, area: str, year: int) -> Html | Markdown:
         columns={
             "paragraf": "Paragraf",
             "realitetsbehandlede": "Realitetsbehandlede",
-            "omgjort": "Omgjort",
-            "hjemvist": "Heraf hjemvist",
+            "omgjort": "Omgjorte",
+            "hjemvist": "Heraf hjemviste",
             "hyppigste_aarsag": "Hyppigste årsag",
         }
     )
-    for column in ("Realitetsbehandlede", "Omgjort", "Heraf hjemvist"):
+    for column in ("Realitetsbehandlede", "Omgjorte", "Heraf hjemviste"):
         shown[column] = shown[column].map(danish.format_int)
+    if "Hyppigste årsag" in shown:
+        shown["Hyppigste årsag"] = shown["Hyppigste årsag"].replace("", danish.NO_VALUE)
     return table_html(shown, f"Paragraffer {year}: hvor blev der omgjort, og hvorfor?")
 
 

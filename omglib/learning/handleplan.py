@@ -81,7 +81,7 @@ STATUS_CLASSES: Final[dict[str, str]] = {
 """The statuses an action can have, in order, with the CSS class that colours each."""
 STATUSES: Final = tuple(STATUS_CLASSES)
 DONE: Final = "gennemført"
-OVERDUE_LABEL: Final = "Overskredet"
+OVERDUE_LABEL: Final = "Frist overskredet"
 
 
 Direction = Literal["under", "over"]

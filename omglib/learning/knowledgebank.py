@@ -43,7 +43,7 @@ COLUMNS: Final = {
     "paragraf": "Paragraf",
     "udfald": "Udfald",
     "aarsag": "Årsag",
-    "delvis": "Kun del af afgørelsen",
+    "delvis": "Kun en del af afgørelsen",
     "opfoelgning": "Opfølgning",
     "laeringspunkt": "Læringspunkt",
 }
@@ -138,7 +138,7 @@ class KnowledgeBank:
         )
 
     def _filter(self, column: str) -> dict[str, Any]:
-        values = sorted({v for cell in self.table[column] for v in _values(cell)}, key=str)
+        values = sorted({v for cell in self.table[column] for v in _values(cell)}, key=_natural)
         return {
             "label": COLUMNS[column],
             "name": column,
@@ -166,6 +166,12 @@ class KnowledgeBank:
                 "vidensbank.xlsx": base64.b64encode(self.xlsx_bytes()).decode("ascii"),
             },
         }
+
+
+def _natural(value: object) -> tuple[tuple[int, int | str], ...]:
+    """Sorts "SEL § 41" before "SEL § 103" and "2022" before "2024": numbers by value."""
+    parts = re.split(r"(\d+)", str(value))
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part)
 
 
 def _values(cell: object) -> tuple[object, ...]:

@@ -76,20 +76,25 @@ MeasureFunction = Callable[[MeasureContext, str, int], Measurement]
 @dataclass(frozen=True)
 class MeasurableFigure:
     """A figure a target can name: its Danish label, whether it is a rate (a share with
-    an interval) or a count, and the function that measures it."""
+    an interval) or a count, the function that measures it, and for a count what it
+    counts ("klager"), so a threshold reads "under 30 klager"."""
 
     name: str
     label: str
     kind: Kind
     measure: MeasureFunction
+    unit: str = ""
 
 
 FIGURES: dict[str, MeasurableFigure] = {}
 """The registry of figures by name, in the order they were registered."""
 
 
-def register_figure(name: str, label: str, kind: Kind, function: MeasureFunction) -> None:
-    """Make a figure available to targets (`tal: name` in the YAML file).
+def register_figure(
+    name: str, label: str, kind: Kind, function: MeasureFunction, unit: str = ""
+) -> None:
+    """Make a figure available to targets (`tal: name` in the YAML file); `unit` names
+    what a count counts, in the plural ("klager").
 
     A module defining a figure calls this when imported, e.g. with a function of
     `context.cases` that counts remands with a given reason; import that module before
@@ -98,7 +103,7 @@ def register_figure(name: str, label: str, kind: Kind, function: MeasureFunction
         raise ValueError(f"figure {name!r} is already registered")
     if kind not in ("rate", "count"):
         raise ValueError(f"kind must be 'rate' or 'count', got {kind!r}")
-    FIGURES[name] = MeasurableFigure(name, label, kind, function)
+    FIGURES[name] = MeasurableFigure(name, label, kind, function, unit)
 
 
 def outcome_counts(data: Dataset, kommune: int, area: str, year: int) -> pd.Series:
@@ -113,7 +118,7 @@ def missing_year_note(data: Dataset, year: int) -> str:
     """Why the data has no figure for `year`: not published yet, or outside its years."""
     years = data.years()
     if years and year > years[-1]:
-        return f"Datafilen har endnu ingen tal for {year} (den går til {years[-1]})."
+        return f"Datafilen går kun til og med {years[-1]}, så der er ingen tal for {year}."
     span = f"{years[0]}–{years[-1]}" if years else "ingen år"
     return f"Datafilen har ingen tal for {year} (den har {span})."
 
@@ -162,7 +167,7 @@ register_figure("hjemvisningsprocent", "Hjemvisningsprocent", "rate", _rate(("hj
 register_figure(
     "aendringsprocent", "Ændrings-/ophævelsesprocent", "rate", _rate(("aendret_ophaevet",))
 )
-register_figure("klager_modtaget", "Klager modtaget", "count", _complaints)
+register_figure("klager_modtaget", "Klager modtaget", "count", _complaints, unit="klager")
 
 
 def _reason_count(reason: str) -> MeasureFunction:
@@ -202,13 +207,15 @@ for _reason in dict.fromkeys(registry.reasons().values()):
         f"Omgjorte sager med årsagen {_reason.lower()}",
         "count",
         _reason_count(_reason),
+        unit="omgjorte sager",
     )
 
 
 def format_threshold(target: Target) -> str:
-    """ "40 %" for a rate, "30" for a count."""
-    if FIGURES[target.figure].kind == "count":
-        return danish.format_int(int(target.threshold))
+    """ "40 %" for a rate, "30 klager" for a count."""
+    figure = FIGURES[target.figure]
+    if figure.kind == "count":
+        return f"{danish.format_int(int(target.threshold))} {figure.unit}".rstrip()
     whole = float(round(100 * target.threshold, 6)).is_integer()
     return danish.format_pct(target.threshold, decimals=0 if whole else 1)
 

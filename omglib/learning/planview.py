@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Final
 
 from markupsafe import Markup
 
@@ -54,7 +55,7 @@ def plan_table(plan: ActionPlan, today: dt.date) -> Html:
     """The plan as the report's table: Emne, Mål, Hvad, Hvornår, Ansvarlig, Status.
 
     The status is always written out (its colour only repeats it), and an action past
-    its end date and not done says "Overskredet" in words. `today` is the report date
+    its end date and not done says "Frist overskredet" in words. `today` is the report date
     (`narrative.report_date()` in reports)."""
     rows = [
         [
@@ -136,6 +137,12 @@ def _verdict_html(verdict: Verdict) -> Markup:
 # --- in one sentence ----------------------------------------------------------------------
 
 
+#: How a target's outcome reads in the plan's status sentence: the settled ones after
+#: "er" ("er 1 nået og 2 ikke nået"), the open ones as their own clause.
+SETTLED: Final = {"reached": "nået", "not_reached": "ikke nået"}
+OPEN: Final = {"undecided": "endnu ikke kan afgøres", "unmeasured": "ikke kan opgøres"}
+
+
 def status_summary(
     plan: ActionPlan,
     today: dt.date,
@@ -144,30 +151,40 @@ def status_summary(
     cases: CaseTable | None = None,
 ) -> str:
     """Where the plan stands, for the committee pack's Sagsfremstilling: "Handleplanen
-    for børnehandicapområdet, vedtaget 12. marts 2024, har 5 handlinger: 2 i gang, 2
-    gennemført og 1 forsinket; 1 handling er overskredet. Planens 4 målbare mål: 2 ikke
-    nået, 1 nået og 1 kan ikke afgøres endnu."."""
+    for børnehandicapområdet, vedtaget 12. marts 2024, har 5 handlinger: 2 er i gang, 2
+    er gennemført og 1 er forsinket; fristen er overskredet for 1 handling. Af planens 4
+    målbare mål er 1 nået og 2 ikke nået, mens 1 endnu ikke kan afgøres."."""
     covers = f" for {registry.area_text(plan.area)}" if plan.area else ""
     adopted = f", vedtaget {danish.format_date(plan.adopted)}," if plan.adopted else ""
     statuses = [action.status for action in plan.actions]
-    counted = [f"{statuses.count(s)} {s}" for s in STATUS_CLASSES if statuses.count(s)]
+    counted = [f"{statuses.count(s)} er {s}" for s in STATUS_CLASSES if statuses.count(s)]
     overdue = len(overdue_actions(plan, today))
+    late = (
+        f"fristen er overskredet for {danish.format_count(overdue, 'handling', 'handlinger')}"
+        if overdue
+        else "ingen frister er overskredet"
+    )
     actions = danish.format_count(len(statuses), "handling", "handlinger")
     sentence = (
-        f"Handleplanen{covers}{adopted} har {actions}: {danish.listed(counted, 'og')}; "
-        f"{danish.format_count_or_none(overdue, 'handling', 'handlinger')} er overskredet."
+        f"Handleplanen{covers}{adopted} har {actions}: {danish.listed(counted, 'og')}; {late}."
     )
     results = evaluate_targets(plan, data, volumes, cases)
     if not results:
         return sentence
-    outcomes = [result.verdict.outcome for result in results]
-    judged = [
-        f"{outcomes.count(outcome)} {label}"
-        for outcome, label in plantargets.VERDICT_LABELS.items()
-        if outcomes.count(outcome)
-    ]
-    targets = danish.format_count(len(results), "målbart mål", "målbare mål")
-    return f"{sentence} Planens {targets}: {danish.listed(judged, 'og')}."
+    return f"{sentence} {_targets_sentence([result.verdict.outcome for result in results])}"
+
+
+def _targets_sentence(outcomes: list[str]) -> str:
+    """ "Af planens 4 målbare mål er 1 nået og 2 ikke nået, mens 1 endnu ikke kan afgøres."."""
+    targets = danish.format_count(len(outcomes), "målbart mål", "målbare mål")
+    settled = [f"{outcomes.count(o)} {label}" for o, label in SETTLED.items() if outcomes.count(o)]
+    still_open = [f"{outcomes.count(o)} {label}" for o, label in OPEN.items() if outcomes.count(o)]
+    if not settled:
+        return f"Ingen af planens {targets} kan afgøres endnu."
+    sentence = f"Af planens {targets} er {danish.listed(settled, 'og')}"
+    if still_open:
+        sentence += f", mens {danish.listed(still_open, 'og')}"
+    return sentence + "."
 
 
 # --- before and after -------------------------------------------------------------------
@@ -214,7 +231,9 @@ def before_after(plan: ActionPlan, data: Dataset, area: str | None = None) -> Ma
         sentence += f" (Fishers eksakte test, p = {danish.format_p(result.p_value)})"
     sentence += "."
     if after == plan.start_year:
-        sentence += f" Planen har kun virket en del af {after}, og senere tal findes endnu ikke."
+        sentence += (
+            f" Planen har kun været i kraft i en del af {after}, og senere tal findes endnu ikke."
+        )
     return Markdown(sentence)
 
 

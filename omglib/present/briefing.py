@@ -27,12 +27,13 @@ DUTY: Final = (
 
 RULE: Final = (
     "Indstillingen er et forslag, som forvaltningen har udledt af tallene efter en fast "
-    "regel: en handleplan foreslås for et område, når omgørelsesprocenten i året ligger "
-    "signifikant over landsniveau, eller når den er steget signifikant over årene og nu "
-    "ligger over det. Signifikant betyder, at forskellen næppe skyldes "
+    "regel: en handleplan foreslås for et område, når omgørelsesprocenten i {year} ligger "
+    "signifikant over landsniveau, eller når den er steget signifikant over årene og nu er "
+    "højere end i hele landet. Signifikant betyder, at forskellen næppe skyldes "
     "tilfældigheder (eksakte test på 5 %-niveau)."
 )
-"""The rule of `omglib.recommendation`, as the pack states it under the Indstilling."""
+"""The rule of `omglib.recommendation`, as the pack states it under the Indstilling
+({year}: the briefing's year)."""
 
 
 def in_a_row(years: int) -> str:
@@ -52,16 +53,18 @@ def case_summary(keys: Sequence[KeyFigures]) -> Markdown:
     notice is the title's, right above it)."""
     first = keys[0]
     overlap = (
-        " Socialområdet omfatter også handicapområderne, så tallene kan ikke lægges sammen."
+        " Socialområdet omfatter også børne- og voksenhandicapområdet, så tallene for "
+        "områderne kan ikke lægges sammen."
         if registry.SOCIAL_AREA in [key.area for key in keys] and len(keys) > 1
         else ""
     )
     lines = [
         DUTY,
         "",
-        f"Sådan gik det i {first.year}, når borgere klagede over {first.kommune} Kommunes "
-        "afgørelser til Ankestyrelsen. *Omgjort* betyder, at Ankestyrelsen ændrede eller "
-        f"ophævede afgørelsen eller sendte den tilbage til kommunen.{overlap}",
+        f"Nedenfor ses, hvordan det gik, når borgerne i {first.year} klagede til "
+        f"Ankestyrelsen over {first.kommune} Kommunes afgørelser. *Omgjort* betyder, at "
+        "Ankestyrelsen ændrede eller ophævede afgørelsen eller sendte den tilbage til "
+        f"kommunen.{overlap}",
         "",
         *[f"- {_area_facts(key)}" for key in keys],
     ]
@@ -129,18 +132,18 @@ def _level(key: KeyFigures, suggestion: Recommendation) -> str:
         again = in_a_row(suggestion.years_above)
         tail = f" Sådan har det været {again}." if again else ""
         return (
-            f"{rate} ligger signifikant over landsniveau på {national}: forskellen er for "
+            f"{rate} ligger signifikant over landsniveauet på {national}: forskellen er for "
             f"stor til at skyldes tilfældigheder ({interval}).{tail}"
         )
     if key.comparison.verdict == stats.Verdict.BELOW_REFERENCE:
-        return f"{rate} ligger signifikant under landsniveau på {national} ({interval})."
+        return f"{rate} ligger signifikant under landsniveauet på {national} ({interval})."
     own, country = (
         float(key.current["omgoerelsesprocent"]),
         float(key.national["omgoerelsesprocent"]),
     )
     side = "over" if own > country else "under" if own < country else "på"
     return (
-        f"{rate} ligger {side} landsniveau på {national}, men forskellen kan skyldes "
+        f"{rate} ligger {side} landsniveauet på {national}, men forskellen kan skyldes "
         f"tilfældigheder ({interval})."
     )
 
@@ -155,7 +158,7 @@ def _course(key: KeyFigures) -> str:
     if verdict == stats.Verdict.FALLING_TREND:
         return f"Over årene {span} er omgørelsesprocenten faldet signifikant."
     if verdict == stats.Verdict.NO_TREND:
-        return f"Udsvingene over årene {span} kan skyldes tilfældigheder (ingen signifikant udvikling)."
+        return f"Udviklingen over årene {span} er ikke signifikant."
     return "Der er for få år med sager til at vurdere en udvikling."
 
 
@@ -172,7 +175,8 @@ def proposal(suggestions: Sequence[Recommendation], plans: Mapping[str, str]) ->
         f"at orienteringen om Ankestyrelsens omgørelsesprocenter for {year} tages til efterretning"
     ]
     items += [_clause(suggestion, plans) for suggestion in suggestions]
-    lines = ["Forvaltningen indstiller,", "", *[f"- {item}" for item in items], "", f"*{RULE}*"]
+    rule = RULE.format(year=year)
+    lines = ["Forvaltningen indstiller,", "", *[f"- {item}" for item in items], "", f"*{rule}*"]
     return Markdown("\n".join(lines))
 
 

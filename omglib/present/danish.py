@@ -90,12 +90,12 @@ def verdict_phrase(verdict: Verdict, reference: str | None = None) -> str:
 
 def national_comparison(result: SignificanceResult, national_rate: float) -> str:
     """The comparison with the national level as one sentence that names it once:
-    "Signifikant over landsniveau på 41,0 %.", or "Landsniveau 41,0 %: kan ikke vurderes
+    "Signifikant over landsniveauet på 41,0 %.", or "Landsniveau 41,0 %: kan ikke vurderes
     (ingen realitetsbehandlede sager)." when the verdict does not name the reference."""
     level = format_pct(national_rate)
     if "{reference}" not in VERDICTS[result.verdict]:
         return f"Landsniveau {level}: {verdict_text(result)}."
-    phrase = verdict_phrase(result.verdict, f"{NATIONAL_REFERENCE} på {level}")
+    phrase = verdict_phrase(result.verdict, f"{NATIONAL_REFERENCE}et på {level}")
     return f"{phrase[:1].upper()}{phrase[1:]}."
 
 

@@ -73,7 +73,7 @@ def report_date() -> datetime.date:
 
 def package_versions() -> dict[str, str]:
     """Python's and the reported packages' versions."""
-    found = {"python": platform.python_version()}
+    found = {"Python": platform.python_version()}
     for package in REPORTED_PACKAGES:
         try:
             found[package] = version(package)
@@ -127,7 +127,8 @@ def parameter_text(name: str, value: Any) -> tuple[str, str]:
     if isinstance(value, bool):
         return label, "ja" if value else "nej"
     if isinstance(value, dict):
-        return label, "; ".join(f"{area_title(k)}: {v}" for k, v in value.items()) or "ingen"
+        given = "; ".join(f"{area_title(k)}: {v}" for k, v in value.items())
+        return label, given or "ikke angivet (reglen afgør)"
     return label, str(value)
 
 
@@ -138,7 +139,7 @@ def rates_table(frame: pd.DataFrame, label: str, label_title: str, caption: str)
         {
             label_title: frame[label].astype(str),
             "Omgørelsesprocent": [danish.format_pct(r) for r in frame["omgoerelsesprocent"]],
-            "Omgjort af sager": [
+            "Omgjorte sager": [
                 danish.format_counts(int(k), int(n))
                 for k, n in zip(frame["omgjort"], frame["realitetsbehandlede"], strict=True)
             ],
@@ -170,5 +171,5 @@ def area_title(area: str) -> str:
 
 def peer_group_note(kommune: int | str) -> Markdown:
     """How the peer group is chosen, and which kommuner it holds."""
-    names = ", ".join(comparisons.peer_group_names(kommune))
-    return Markdown(f"{sentences.PEER_GROUP_EXPLANATION} De er: {names}.")
+    names = danish.listed(comparisons.peer_group_names(kommune), "og")
+    return Markdown(f"{sentences.PEER_GROUP_EXPLANATION} De er {names}.")

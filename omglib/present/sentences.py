@@ -63,7 +63,7 @@ def volume_lines(key: KeyFigures) -> list[str]:
         f"{danish.format_pct(volumes['andel_realitetsbehandlet'])} "
         f"({_of_decisions(int(volumes['realitetsbehandlede']), decisions)})"
         + _rejected(volumes["afviste"]),
-        "Andel af alle afgørelser, der blev omgjort: "
+        "Andel af kommunens afgørelser, der blev omgjort: "
         f"{danish.format_pct(volumes['andel_omgjort_af_alle'])} "
         f"({_of_decisions(int(volumes['omgjort']), decisions)})",
     ]
@@ -84,12 +84,12 @@ def _of_decisions(part: int, decisions: int) -> str:
 
 
 def _rejected(rejected: int | None) -> str:
-    """ "; 3 klager blev afvist og indgår ikke" (nothing when the data has no afviste)."""
+    """ "; 3 klager blev afvist og indgår ikke i omgørelsesprocenten" (nothing when the
+    data has no afviste)."""
     if rejected is None:
         return ""
-    return (
-        f"; {danish.format_count_or_none(rejected, 'klage', 'klager')} blev afvist og indgår ikke"
-    )
+    rejected_text = danish.format_count_or_none(rejected, "klage", "klager")
+    return f"; {rejected_text} blev afvist og indgår ikke i omgørelsesprocenten"
 
 
 def complaints_change(now: int, before: int | None, year: int) -> str:
@@ -136,7 +136,7 @@ def _result(result: stats.SignificanceResult) -> dict[str, Any]:
 
 def rank(place: Rank) -> str:
     """The rank as a Danish sentence: "Nr. 12 af 95 kommuner (1 = lavest omgørelsesprocent)."."""
-    scale = "(1 = lavest omgørelsesprocent)"
+    scale = "(nr. 1 har den laveste omgørelsesprocent)"
     if place.position is None:
         return (
             "Kommunen har ingen realitetsbehandlede sager og er ikke rangeret; "
@@ -148,7 +148,7 @@ def rank(place: Rank) -> str:
         f"{scale}"
     )
     if place.unranked:
-        text += f"; {danish.format_count(place.unranked, 'kommune', 'kommuner')} uden sager er ikke rangeret"
+        text += f"; {danish.format_count(place.unranked, 'kommune', 'kommuner')} uden sager indgår ikke i rangeringen"
     return text + "."
 
 

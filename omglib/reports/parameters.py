@@ -149,10 +149,10 @@ class Job:
         )
         if self.notebook == "udvalgsbriefing":
             return f"Udvalgsbriefing om omgørelser {self.year} – {where}"
-        what = registry.area_name(self.areas[0])
+        what = registry.area_text(self.areas[0])
         if self.notebook == "opfoelgning":
-            return f"Opfølgning på omgørelser {self.year}, {what} – {where}"
-        return f"Omgørelser {self.year}, {what} – {where}"
+            return f"Opfølgning på omgørelser {self.year}: {what} – {where}"
+        return f"Omgørelser {self.year}: {what} – {where}"
 
 
 def _slug(text: str) -> str:

@@ -169,11 +169,12 @@ def _funnel_description(
         else f"{name} ligger med {chosen['rate_text'].iloc[0]} {_position(chosen, national)}"
     )
     (inner, inner_tag, inner_label, _), (outer, outer_tag, outer_label, _) = FUNNEL_LEVELS
+    outside = kommuner(int(_outside(cases, national, inner, inner_tag).sum()))
     return (
-        f"{shown} omkring landsniveauet på {danish.format_pct(national)}: {where}, og "
-        f"{kommuner(int(_outside(cases, national, inner, inner_tag).sum()))} ligger uden for "
-        f"{inner_label}-grænserne, heraf {int(_outside(cases, national, outer, outer_tag).sum())} "
-        f"uden for {outer_label}-grænserne."
+        f"{shown} i forhold til landsniveauet på {danish.format_pct(national)}. {where}. "
+        f"I alt ligger {outside} uden for {inner_label}-grænserne, heraf "
+        f"{int(_outside(cases, national, outer, outer_tag).sum())} uden for "
+        f"{outer_label}-grænserne."
     )
 
 

@@ -82,14 +82,17 @@ def _provision_description(frame: pd.DataFrame) -> str:
     ordered = with_cases.sort_values("omgoerelsesprocent", kind="stable")
     low, high = ordered.iloc[0], ordered.iloc[-1]
     if len(with_cases) == 1:
-        text = f"Omgørelsesprocenten ved {low['paragraf']} er {row_rate_text(low)}"
+        text = f"Omgørelsesprocenten for {low['paragraf']} er {row_rate_text(low)}"
     else:
         text = (
-            f"Omgørelsesprocenten pr. paragraf går fra {row_rate_text(low)} ved "
-            f"{low['paragraf']} til {row_rate_text(high)} ved {high['paragraf']}"
+            f"Omgørelsesprocenten pr. paragraf spænder fra {row_rate_text(low)} for "
+            f"{low['paragraf']} til {row_rate_text(high)} for {high['paragraf']}"
         )
     few = int((frame["sagsgrundlag"] == FEW_CASES).sum())
-    return (
-        f"{text}; {few} af {len(frame)} paragraffer har under "
-        f"{stats.DEFAULT_MIN_CASES} sager (hule punkter)."
-    )
+    if not few:
+        return f"{text}."
+    which = f"Alle {len(frame)}" if few == len(frame) else f"{few} af de {len(frame)}"
+    if len(frame) == 1:
+        which = "Paragraffen"
+    noun = "har" if len(frame) == 1 else "paragraffer har"
+    return f"{text}. {which} {noun} under {stats.DEFAULT_MIN_CASES} sager (vist med hule punkter)."

@@ -84,7 +84,8 @@ def trend(key: KeyFigures) -> Figure:
 
 
 def _trend_description(key: KeyFigures) -> str:
-    subject = f"Omgørelsesprocenten for {key.kommune}, {registry.area_text(key.area)},"
+    where = "på" if key.area in registry.areas() else "for"
+    subject = f"Omgørelsesprocenten {where} {registry.area_text(key.area)} i {key.kommune}"
     years = rows_with_cases(key.trend)
     if years.empty:
         return f"{subject} kan ikke vises, da der ikke er realitetsbehandlede sager i årene."
@@ -93,7 +94,7 @@ def _trend_description(key: KeyFigures) -> str:
     if len(years) > 1:
         course += f" og {row_rate_text(last)} i {int(last['aar'])}"
     if pd.notna(last["landsniveau"]):
-        course += f" (landsniveau {danish.format_pct(last['landsniveau'])})"
+        course += f" (landsniveau i {int(last['aar'])}: {danish.format_pct(last['landsniveau'])})"
     return f"{subject} {course}. Over årene: {danish.verdict_text(key.trend_test)}."
 
 
