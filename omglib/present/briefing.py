@@ -128,7 +128,7 @@ def _level(key: KeyFigures, suggestion: Recommendation) -> str:
         return f"{rate} kan ikke sammenlignes med landsniveau: {key.national_note}"
     national = danish.format_pct(key.national["omgoerelsesprocent"])
     interval = f"95 %-interval {danish.interval_text(key.current)}"
-    if suggestion.basis == Basis.ABOVE or key.comparison.verdict == stats.Verdict.ABOVE_REFERENCE:
+    if key.comparison.verdict == stats.Verdict.ABOVE_REFERENCE:
         again = in_a_row(suggestion.years_above)
         tail = f" Sådan har det været {again}." if again else ""
         return (
