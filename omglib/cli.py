@@ -244,6 +244,7 @@ def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
         "cases": options["cases_path"],
         "action_plan": options["action_plan_path"],
         "mask_cpr": options["mask_cpr"],
+        "tiles": options["tiles"],
         "recommendation": list(options["recommendation"]) or None,
         "kommune": list(options["kommune"]) or None,
         "area": list(options["area"]) or None,

@@ -113,7 +113,7 @@ def map_options(function: F) -> F:
     return stacked(
         boundaries_option(
             "Grænsefil (GeoJSON, GeoPackage, Shapefile eller zip); ellers OMG_BOUNDARIES "
-            "eller flisekortet."
+            "eller de indbyggede kommunegrænser (DAGI)."
         ),
         click.option(
             "--tiles",
@@ -155,7 +155,17 @@ def report_input_options(function: F) -> F:
     """The input files of the reports, and what to do with CPR numbers in them."""
     return stacked(
         inputs_options(volumes="Kommunens egne tal."),
-        boundaries_option("Grænsefil til Danmarkskortet."),
+        boundaries_option(
+            "Grænsefil til Danmarkskortet (standard: OMG_BOUNDARIES eller de indbyggede "
+            "kommunegrænser)."
+        ),
+        click.option(
+            "--tiles",
+            is_flag=True,
+            default=None,  # not given: the parameter set decides
+            help="Tegn flisekortet (én lige stor flise pr. kommune) i stedet for "
+            "kommunegrænserne (kommunerapport, danmarkskort).",
+        ),
         path_option(
             "--cases",
             "cases_path",

@@ -80,7 +80,12 @@ def test_every_map_class_is_outlined_so_light_classes_still_show() -> None:
     the outline is what WCAG 1.4.11 measures, and the class is also named in text."""
     assert contrast_ratio(palette.OUTLINE_COLOUR, WHITE) >= GRAPHICS_MINIMUM
     kort = danmarkskort(read_data(demodata.packaged_file("afgoerelser")), "boernehandicap", 2024)
-    assert kort.chart().to_dict()["mark"]["stroke"] == palette.OUTLINE_COLOUR
+    spec = kort.chart().to_dict()
+    shapes = [
+        layer for layer in spec["layer"] if layer.get("name") in ("kommuner", "forstoerrelse")
+    ]
+    assert len(shapes) == 2
+    assert all(layer["mark"]["stroke"] == palette.OUTLINE_COLOUR for layer in shapes)
 
 
 def test_page_text_colours_are_readable_on_white() -> None:

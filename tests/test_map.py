@@ -4,7 +4,9 @@ spec with its tooltips, highlight and change maps, offline HTML and the `omg map
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib.image
@@ -19,8 +21,10 @@ from omglib import registry
 from omglib.cli import main
 from omglib.dataset import Dataset
 from omglib.geo.classify import classify_change, classify_level
-from omglib.geo.draw import TOOLTIP_FIELDS, Danmarkskort, danmarkskort
+from omglib.geo.draw import EMBEDDED_SOURCE, Danmarkskort, danmarkskort
+from omglib.geo.embedded import ATTRIBUTION
 from omglib.geo.export import map_bytes
+from omglib.geo.interactive import TOOLTIP_FIELDS
 from omglib.present.palette import FEW_CASES_COLOUR, NO_CASES_LABEL, SEQUENTIAL
 
 AARHUS = 751
@@ -99,12 +103,23 @@ def test_png_is_not_blank_and_colours_a_kommune_by_its_class(level_map: Danmarks
     assert pixel_at(level_map, AARHUS) == pytest.approx(to_rgb(colour), abs=0.02)
 
 
+def layer_named(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    """One layer of the map's layered spec, by its name."""
+    return next(layer for layer in spec["layer"] if layer.get("name") == name)
+
+
+def features_of(spec: dict[str, Any], name: str = "kommuner") -> list[dict[str, Any]]:
+    """The GeoJSON features of a map layer (inline JSON text that Vega parses)."""
+    features: list[dict[str, Any]] = json.loads(layer_named(spec, name)["data"]["values"])
+    return features
+
+
 def test_interactive_spec_has_98_features_with_tooltips(level_map: Danmarkskort) -> None:
     spec = level_map.chart().to_dict()
-    features = spec["data"]["values"]
+    features = features_of(spec)
     assert len(features) == 98
     assert set(TOOLTIP_FIELDS) <= set(features[0]["properties"])
-    tooltip_titles = [t["title"] for t in spec["encoding"]["tooltip"]]
+    tooltip_titles = [t["title"] for t in layer_named(spec, "kommuner")["encoding"]["tooltip"]]
     assert tooltip_titles == list(TOOLTIP_FIELDS)
     aarhus = next(f for f in features if f["properties"]["kommunekode"] == AARHUS)["properties"]
     assert aarhus["Kommune"] == "Aarhus" and "%" in aarhus["Omgørelsesprocent"]
@@ -133,9 +148,12 @@ def test_map_says_source_and_synthetic_data(level_map: Danmarkskort) -> None:
 def test_highlight_marks_one_kommune(demo: Dataset, grid: gpd.GeoDataFrame) -> None:
     kort = danmarkskort(demo, "boernehandicap", 2023, boundaries=grid, highlight="Norddjurs")
     assert kort.highlight == 707
+    spec = kort.chart().to_dict()
     assert "datum.properties.kommunekode == 707" in str(
-        kort.chart().to_dict()["encoding"]["strokeWidth"]
+        layer_named(spec, "kommuner")["encoding"]["strokeWidth"]
     )
+    label = layer_named(spec, "fremhaevet")
+    assert spec["datasets"][label["data"]["name"]][0]["navn"] == "Norddjurs"
 
 
 def test_change_map_uses_diverging_classes(demo: Dataset, grid: gpd.GeoDataFrame) -> None:
@@ -149,7 +167,7 @@ def test_change_map_uses_diverging_classes(demo: Dataset, grid: gpd.GeoDataFrame
 def test_html_is_offline(level_map: Danmarkskort) -> None:
     html = map_bytes(level_map, "html").decode("utf-8")
     assert "<script src=" not in html and "<link" not in html
-    assert html.count('"kommunekode"') >= 98
+    assert html.count("kommunekode") >= 98
 
 
 def test_svg_is_reproducible(level_map: Danmarkskort) -> None:
@@ -192,15 +210,15 @@ def test_omg_map_unknown_format_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().startswith("Fejl: Ukendt kortformat 'bmp'")
 
 
-def test_map_without_boundaries_draws_the_tile_map(
+def test_map_without_boundaries_draws_the_embedded_boundaries(
     demo: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OMG_BOUNDARIES", raising=False)
     kort = danmarkskort(demo, "boernehandicap", 2023)
-    assert len(kort.frame) == 98 and kort.inset is None
-    assert kort.source_line.endswith(
-        "kortgrundlag: omglibs flisekort (én lige stor flise pr. kommune)"
-    )
+    assert len(kort.frame) == 98 and not kort.tiles
+    assert [inset.label.split()[0] for inset in kort.insets] == ["Bornholm", "København"]
+    assert kort.source_line.endswith("kortgrundlag: " + EMBEDDED_SOURCE)
+    assert kort.attribution == ATTRIBUTION
     colour = kort.frame.set_index("kommunekode").loc[AARHUS, "farve"]
     assert pixel_at(kort, AARHUS) == pytest.approx(to_rgb(colour), abs=0.02)
 

@@ -166,3 +166,40 @@ def test_omg_reports_with_an_unknown_kommune_stops_before_any_notebook(tmp_path:
 def test_shipped_parameter_sets_are_valid(path: Path) -> None:
     chosen = build_request(read_parameter_file(path), str(path), demo_reader)
     assert chosen.jobs()
+
+
+def test_tiles_reach_the_map_reports_only() -> None:
+    inputs = Inputs.of(None)
+    tiled = request(kommune="Norddjurs", area="boernehandicap", year=2024, tiles=True)
+    assert tiled.jobs()[0].parameters(inputs)["tiles"] is True
+    plain = request(kommune="Norddjurs", area="boernehandicap", year=2024)
+    assert "tiles" not in plain.jobs()[0].parameters(inputs)  # other reports' bytes unchanged
+    national = request(notebook="danmarkskort", area="boernehandicap", year=2024, tiles=True)
+    assert national.jobs()[0].parameters(inputs)["tiles"] is True
+    with pytest.raises(DataError) as caught:
+        request(notebook="opfoelgning", kommune="Norddjurs", area="all", year=2024, tiles=True)
+    assert "gælder kun rapporter med kort (kommunerapport, danmarkskort)" in str(caught.value)
+    boundaries = demodata.packaged_file("afgoerelser")  # any existing file will do here
+    with pytest.raises(DataError) as caught:
+        request(kommune="Norddjurs", area="all", year=2024, tiles=True, boundaries=boundaries)
+    assert "vælg enten en grænsefil (boundaries) eller flisekortet" in str(caught.value)
+
+
+def test_the_briefing_takes_the_administrations_own_answer() -> None:
+    chosen = request(
+        notebook="udvalgsbriefing",
+        kommune="Norddjurs",
+        area="all",
+        year=2024,
+        recommendation={"Voksenhandicap": "Handleplan", "boernehandicap": "ingen"},
+    )
+    parameters = chosen.jobs()[0].parameters(Inputs.of(None))
+    assert parameters["recommendations"] == {
+        "voksenhandicap": "handleplan",
+        "boernehandicap": "ingen",
+    }
+    with pytest.raises(DataError) as caught:
+        request(
+            notebook="udvalgsbriefing", kommune="707", area="all", year=2024, recommendation="x"
+        )
+    assert "forventede område=svar, fx voksenhandicap=handleplan" in str(caught.value)

@@ -8,7 +8,6 @@ Nothing here saves or shows: the notebook displays, the CLI and the batch decide
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +16,7 @@ from typing import Any, Literal
 import altair as alt
 import geopandas as gpd
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
-from shapely import affinity
 
 from omglib import registry, stats
 from omglib.dataset import Dataset
@@ -32,22 +28,26 @@ from omglib.geo.classify import (
     classify_change,
     classify_level,
 )
+from omglib.geo.embedded import ATTRIBUTION, embedded_boundaries
+from omglib.geo.insets import Inset, capital_inset, place_bornholm
+from omglib.geo.interactive import CLASS_TITLE, TOOLTIP_FIELDS, interactive_chart
+from omglib.geo.static import static_figure
 from omglib.geo.tiles import tile_map
 from omglib.present import danish
 from omglib.present.display import Figure as ReportFigure
-from omglib.present.palette import NO_CASES_LABEL, OUTLINE_COLOUR
 
 Kind = Literal["level", "change"]
-BORNHOLM = 400
-#: Where Bornholm is moved on a geographic map (metres, EPSG:25832): into a framed inset
-#: north-east of Zealand, so the map keeps a sensible aspect ratio.
-BORNHOLM_OFFSET = (-95_000.0, 160_000.0)
 TILE_SOURCE = "omglibs flisekort (én lige stor flise pr. kommune)"
+EMBEDDED_SOURCE = "kommunegrænser fra DAGI, forenklet (følger med omglib)"
 
 
 @dataclass(frozen=True)
 class Danmarkskort:
-    """A classified map of the kommuner, ready to draw as a figure or a chart."""
+    """A classified map of the kommuner, ready to draw as a figure or a chart.
+
+    `frame` holds one row per kommune (geometry, tooltip fields, `klasse`, `farve`);
+    on a geographic map `enlarged` holds the Copenhagen-area kommuner once more, enlarged
+    into their inset, and `insets` the framed insets (Bornholm, Copenhagen)."""
 
     frame: gpd.GeoDataFrame
     legend: tuple[tuple[str, str], ...]
@@ -56,90 +56,45 @@ class Danmarkskort:
     source_line: str
     notice: str | None = None
     highlight: int | None = None
-    inset: tuple[float, float, float, float] | None = field(default=None)
+    insets: tuple[Inset, ...] = ()
+    enlarged: gpd.GeoDataFrame | None = field(default=None)
+    attribution: str | None = None
+    tiles: bool = False
 
-    def figure(self, width: float = 7.0, height: float = 8.5, dpi: int = 100) -> Figure:
-        """A static matplotlib figure (for PNG, SVG and PDF)."""
-        figure = Figure(figsize=(width, height), dpi=dpi)
-        FigureCanvasAgg(figure)
-        axes = figure.add_axes((0.02, 0.08, 0.96, 0.82))
-        self.frame.plot(ax=axes, color=self.frame["farve"], edgecolor=OUTLINE_COLOUR, linewidth=0.3)
-        no_cases = self.frame[self.frame["klasse"] == NO_CASES_LABEL]
-        if len(no_cases):
-            no_cases.plot(ax=axes, facecolor="none", edgecolor="#d9d9d9", hatch="////", linewidth=0)
-        if self.highlight is not None:
-            chosen = self.frame[self.frame["kommunekode"] == self.highlight]
-            chosen.boundary.plot(ax=axes, color="#000000", linewidth=2.0)
-        if self.inset is not None:
-            x0, y0, x1, y1 = self.inset
-            axes.add_patch(
-                Rectangle(
-                    (x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=OUTLINE_COLOUR, linewidth=0.6
-                )
-            )
-        axes.set_axis_off()
-        axes.set_aspect("equal")
-        handles = [
-            Patch(
-                facecolor=c,
-                edgecolor=OUTLINE_COLOUR,
-                label=label,
-                hatch="////" if label == NO_CASES_LABEL else None,
-            )
-            for label, c in self.legend
-        ]
-        axes.legend(
-            handles=handles,
-            title=self.legend_title,
-            loc="upper right",
-            frameon=False,
-            fontsize=8,
-            title_fontsize=9,
+    @property
+    def layers(self) -> list[gpd.GeoDataFrame]:
+        """The kommune shapes to draw: the map, and the enlarged inset when there is one."""
+        return [self.frame, *([self.enlarged] if self.enlarged is not None else [])]
+
+    @property
+    def credits(self) -> list[str]:
+        """The lines under the map: the sources, the boundaries' attribution, the notice."""
+        return [self.source_line, *[t for t in (self.attribution, self.notice) if t]]
+
+    def highlighted_name(self) -> str | None:
+        if self.highlight is None:
+            return None
+        return registry.kommune_name(self.highlight)
+
+    def extent(self) -> tuple[float, float, float, float]:
+        """The bounds of everything on the map, kommuner and insets (x0, y0, x1, y1)."""
+        bounds = [tuple(self.frame.total_bounds), *(inset.bounds for inset in self.insets)]
+        return (
+            float(min(b[0] for b in bounds)),
+            float(min(b[1] for b in bounds)),
+            float(max(b[2] for b in bounds)),
+            float(max(b[3] for b in bounds)),
         )
-        figure.suptitle(self.title, fontsize=12, x=0.02, ha="left")
-        if self.notice:
-            figure.text(0.02, 0.925, self.notice, fontsize=8, color="#b30000")
-        figure.text(0.02, 0.02, self.source_line, fontsize=7, color="#404040")
-        return figure
 
-    def chart(self, width: int = 520, height: int | None = None) -> alt.Chart:
+    def figure(self, width: float = 7.0, height: float | None = None, dpi: int = 100) -> Figure:
+        """A static matplotlib figure (for PNG, SVG and PDF); without a height, the
+        map's proportions decide it."""
+        return static_figure(self, width, height, dpi)
+
+    def chart(self, width: int = 520, height: int | None = None) -> alt.LayerChart:
         """An interactive altair chart with Danish tooltips (for HTML); without a
         height, the map's own proportions decide it (no empty bands on the tile map)."""
-        if height is None:
-            x0, y0, x1, y1 = self.frame.total_bounds
-            height = int(min(max(width * (y1 - y0) / (x1 - x0), 300), 700))
-        domain = [label for label, _ in self.legend]
-        colours = [colour for _, colour in self.legend]
-        features = json.loads(
-            self.frame[[*TOOLTIP_FIELDS, "klasse", "kommunekode", "geometry"]].to_json()
-        )
-        highlight = -1 if self.highlight is None else self.highlight
-        subtitle = [self.source_line, *([self.notice] if self.notice else [])]
-        chart: alt.Chart = (
-            alt.Chart(alt.Data(values=features["features"]))  # type: ignore[no-untyped-call]
-            .mark_geoshape(stroke=OUTLINE_COLOUR)
-            .encode(
-                color=alt.Color(
-                    "properties.klasse:N",
-                    scale=alt.Scale(domain=domain, range=colours),
-                    legend=alt.Legend(title=self.legend_title),
-                    sort=domain,
-                ),
-                strokeWidth=alt.condition(
-                    f"datum.properties.kommunekode == {highlight}", alt.value(2.5), alt.value(0.4)
-                ),
-                tooltip=[
-                    alt.Tooltip(f"properties.{name}:N", title=name) for name in TOOLTIP_FIELDS
-                ],
-            )
-            .project(type="identity", reflectY=True)
-            .properties(
-                width=width,
-                height=height,
-                title=alt.TitleParams(self.title, subtitle=subtitle, anchor="start"),
-            )
-        )
-        return chart
+        return interactive_chart(self, width, height)
 
     def description(self) -> str:
         """The map in one Danish sentence, for screen readers and the report caption."""
@@ -151,7 +106,9 @@ class Danmarkskort:
         if self.highlight is not None:
             row = self.frame[self.frame["kommunekode"] == self.highlight].iloc[0]
             chosen = f" {row['Kommune']} er fremhævet ({row['klasse']})."
-        return f"{self.title}: antal kommuner i hver klasse – {classes}.{chosen}"
+        inset = next((i for i in self.insets if i.label.startswith("København")), None)
+        shown = f" {inset.label.capitalize()} er vist i et udsnit." if inset else ""
+        return f"{self.title}: antal kommuner i hver klasse – {classes}.{chosen}{shown}"
 
     def table(self) -> pd.DataFrame:
         """The numbers behind the map, one row per kommune: the tooltip's fields and the
@@ -168,17 +125,6 @@ class Danmarkskort:
         return self.as_figure()._repr_mimebundle_(include, exclude)
 
 
-CLASS_TITLE = "Klasse på kortet"
-TOOLTIP_FIELDS = (
-    "Kommune",
-    "Omgørelsesprocent",
-    "Sager",
-    "95 %-interval",
-    "Landsniveau",
-    "Vurdering",
-)
-
-
 def danmarkskort(
     data: Dataset,
     area: str,
@@ -193,8 +139,9 @@ def danmarkskort(
     """The map of one area and year: the level of the omgørelsesprocent, or its change
     from `base_year` (default the year before). `boundaries` is a GeoDataFrame from
     `load_boundaries`, a path, or else the OMG_BOUNDARIES environment variable; without
-    any of them, or with `tiles=True`, the embedded tile map is drawn (every kommune
-    equally large, so the small ones around Copenhagen can be read too)."""
+    any of them the kommune boundaries that ship with omglib are drawn (DAGI,
+    `omglib.geo.embedded`), with Bornholm and an enlarged Copenhagen area in insets.
+    `tiles=True` draws the tile map instead (every kommune equally large)."""
     area = registry.resolve_area(area)
     if tiles and boundaries is not None:
         raise OmgError("Vælg enten en grænsefil eller flisekortet, ikke begge.")
@@ -222,7 +169,12 @@ def danmarkskort(
         legend_title = f"Ændring {base}-{year}"
         title = f"Ændring i omgørelsesprocent, {registry.area_text(area)} {base}-{year}"
     frame = _join(geometry, shown, classes)
-    frame, inset = _place_bornholm(frame) if map_source != TILE_SOURCE else (frame, None)
+    insets: list[Inset] = []
+    enlarged = None
+    if not tiles:
+        frame, bornholm = place_bornholm(frame)
+        enlarged, capital = capital_inset(frame)
+        insets = [inset for inset in (bornholm, capital) if inset is not None]
     return Danmarkskort(
         frame=frame,
         legend=classes.legend,
@@ -231,11 +183,16 @@ def danmarkskort(
         source_line=f"Kilde: Ankestyrelsen ({data.provenance.file}); kortgrundlag: {map_source}",
         notice=danish.SYNTHETIC_NOTICE if data.provenance.synthetic else None,
         highlight=None if highlight is None else registry.kommune_code(highlight),
-        inset=inset,
+        insets=tuple(insets),
+        enlarged=enlarged if enlarged is not None and len(enlarged) else None,
+        attribution=ATTRIBUTION if geometry.attrs.get("embedded") else None,
+        tiles=tiles,
     )
 
 
 def _geometry(boundaries: gpd.GeoDataFrame | str | Path | None) -> tuple[gpd.GeoDataFrame, str]:
+    """The boundaries to draw and how the map's credit names them: a GeoDataFrame or
+    file given, else `OMG_BOUNDARIES`, else the embedded DAGI boundaries."""
     if isinstance(boundaries, gpd.GeoDataFrame):
         return boundaries, str(boundaries.attrs.get("source", "brugerens grænsefil"))
     path = boundaries if boundaries is not None else os.environ.get("OMG_BOUNDARIES")
@@ -244,7 +201,7 @@ def _geometry(boundaries: gpd.GeoDataFrame | str | Path | None) -> tuple[gpd.Geo
 
         loaded = load_boundaries(path)
         return loaded, Path(path).name
-    return tile_map(), TILE_SOURCE
+    return embedded_boundaries(), EMBEDDED_SOURCE
 
 
 def _reindexed(values: pd.DataFrame, geometry: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -325,22 +282,6 @@ def _join(geometry: gpd.GeoDataFrame, shown: pd.DataFrame, classes: Classes) -> 
     frame["klasse"] = classes.labels.to_numpy()
     frame["farve"] = classes.colours.to_numpy()
     return frame
-
-
-def _place_bornholm(
-    frame: gpd.GeoDataFrame,
-) -> tuple[gpd.GeoDataFrame, tuple[float, float, float, float] | None]:
-    """Move Bornholm into a framed inset; returns the frame's bounds."""
-    is_bornholm = frame["kommunekode"] == BORNHOLM
-    if not is_bornholm.any():
-        return frame, None
-    frame = frame.copy()
-    dx, dy = BORNHOLM_OFFSET
-    moved = frame.loc[is_bornholm, "geometry"].map(lambda g: affinity.translate(g, dx, dy))
-    frame.loc[is_bornholm, "geometry"] = moved
-    x0, y0, x1, y1 = gpd.GeoSeries(moved).total_bounds
-    margin = 6_000.0
-    return frame, (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
 
 
 def check_kind(kind: str) -> Kind:

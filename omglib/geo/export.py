@@ -1,6 +1,8 @@
 """A Danmarkskort as file content: PNG and SVG from the static figure, HTML (fully
 offline, the Vega JavaScript inlined) from the interactive chart. Deterministic bytes:
-no timestamps or random ids in the output."""
+no timestamps or random ids in the output. SVG text stays text (searchable, readable by
+a screen reader), and the boundaries' attribution is also in the PNG's and SVG's
+metadata."""
 
 from __future__ import annotations
 
@@ -23,8 +25,15 @@ def map_bytes(kort: Danmarkskort, file_format: str) -> bytes:
     if file_format not in FORMATS:
         raise OmgError(f"Ukendt kortformat '{file_format}' – forventede en af {', '.join(FORMATS)}")
     buffer = io.BytesIO()
-    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
-    with matplotlib.rc_context({"svg.hashsalt": "omglib"}):
+    metadata: dict[str, dict[str, str | None]] = {
+        "png": {"Software": None},
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None},
+    }
+    if kort.attribution:  # the boundaries' credit travels with the file, not only in it
+        metadata["png"]["Copyright"] = kort.attribution
+        metadata["svg"]["Rights"] = kort.attribution
+    with matplotlib.rc_context({"svg.hashsalt": "omglib", "svg.fonttype": "none"}):
         kort.figure().savefig(buffer, format=file_format, metadata=metadata[file_format])
     return buffer.getvalue()
 

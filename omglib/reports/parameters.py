@@ -4,7 +4,8 @@ expands into.
 A request comes from `omg reports` options or a named parameter set (`params/*.yaml`)
 with the same keys: `notebook`, `kommune`, `area`, `year`, `format`, `data`, `volumes`,
 `boundaries`, `cases` (case-level file with reasons and follow-up), `action_plan` (the
-kommune's handleplan), `mask_cpr` and, for the briefing, `recommendation` (the
+kommune's handleplan), `mask_cpr`, `tiles` (the tile map instead of the kommune
+boundaries, for the reports with a map) and, for the briefing, `recommendation` (the
 administration's own answer per area, which replaces the rule's suggestion in the
 Indstilling: a mapping `{voksenhandicap: handleplan}` or "område=svar" texts). Lists or
 "all" are allowed where a batch makes sense. Every problem is
@@ -50,7 +51,19 @@ NOTEBOOK_INPUTS = {
 SINGLE_AREA = ("kommunerapport", "danmarkskort", "opfoelgning")
 FORMATS = ("html", "pdf")
 INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan")
-KEYS = ("notebook", "kommune", "area", "year", "format", *INPUT_KEYS, "mask_cpr", "recommendation")
+KEYS = (
+    "notebook",
+    "kommune",
+    "area",
+    "year",
+    "format",
+    *INPUT_KEYS,
+    "mask_cpr",
+    "tiles",
+    "recommendation",
+)
+#: Notebooks that draw the Danmarkskort (and so take `tiles`).
+MAP_NOTEBOOKS = ("kommunerapport", "danmarkskort")
 ALL = "all"
 
 
@@ -107,6 +120,7 @@ class Job:
     kommunekode: int | None = None
     mask_cpr: bool = False
     recommendations: tuple[tuple[str, str], ...] = ()
+    tiles: bool = False
 
     def parameters(self, inputs: Inputs) -> dict[str, Any]:
         """The notebook's papermill parameters."""
@@ -119,6 +133,8 @@ class Job:
             chosen["mask_cpr"] = self.mask_cpr
         if self.kommunekode is not None:
             chosen["kommune"] = self.kommunekode
+        if self.tiles:  # only when asked for: other reports keep their parameters
+            chosen["tiles"] = True
         if self.notebook == "udvalgsbriefing":
             chosen["areas"] = list(self.areas)
             if self.recommendations:  # only when given: other briefings keep their bytes
@@ -173,12 +189,20 @@ class Request:
     inputs: Inputs
     mask_cpr: bool = False
     recommendations: tuple[tuple[str, str], ...] = ()
+    tiles: bool = False
 
     def jobs(self) -> list[Job]:
         """One job per report, in a stable order."""
         if self.notebook == "danmarkskort":
             return [
-                Job(self.notebook, year, (area,), self.formats, mask_cpr=self.mask_cpr)
+                Job(
+                    self.notebook,
+                    year,
+                    (area,),
+                    self.formats,
+                    mask_cpr=self.mask_cpr,
+                    tiles=self.tiles,
+                )
                 for year in self.years
                 for area in self.areas
             ]
@@ -197,7 +221,15 @@ class Request:
                 for code in self.kommuner
             ]
         return [
-            Job(self.notebook, year, (area,), self.formats, code, self.mask_cpr)
+            Job(
+                self.notebook,
+                year,
+                (area,),
+                self.formats,
+                code,
+                self.mask_cpr,
+                tiles=self.tiles and self.notebook in MAP_NOTEBOOKS,
+            )
             for year in self.years
             for area in self.areas
             for code in self.kommuner
@@ -246,6 +278,11 @@ def build_request(
     formats = _formats(options, problems)
     mask_cpr = _flag(options, "mask_cpr", problems)
     recommendations = _recommendations(options, notebook, areas, problems)
+    tiles = _flag(options, "tiles", problems)
+    if tiles and notebook not in MAP_NOTEBOOKS:
+        problems.add("tiles", None, f"gælder kun rapporter med kort ({', '.join(MAP_NOTEBOOKS)})")
+    if tiles and options.get("boundaries"):
+        problems.add("tiles", None, "vælg enten en grænsefil (boundaries) eller flisekortet")
     if problems.problems or inputs is None:
         raise DataError(problems.problems)
     return Request(
@@ -257,6 +294,7 @@ def build_request(
         inputs,
         mask_cpr,
         recommendations,
+        tiles,
     )
 
 
