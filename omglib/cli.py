@@ -254,6 +254,19 @@ def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in given.items() if value is not None}
 
 
+@main.command("notebooks")
+@click.argument("folder", type=PATH)
+@click.option("--force", is_flag=True, help="Overskriv notesbøger, der allerede ligger i mappen.")
+def notebooks_command(folder: Path, force: bool) -> None:
+    """Kopiér rapportnotesbøgerne (udforsk, kommunerapport, udvalgsbriefing, danmarkskort,
+    opfoelgning) til FOLDER, så de kan åbnes i JupyterLab: jupyter lab FOLDER."""
+    from omglib.reports.copies import copy_notebooks
+
+    for path in copy_notebooks(folder, overwrite=force):
+        click.echo(f"Skrev {path}")
+    click.echo(f"Åbn dem i JupyterLab: jupyter lab {folder}")
+
+
 @main.command("demo-data")
 @click.argument("outdir", type=PATH)
 def demo_data(outdir: Path) -> None:

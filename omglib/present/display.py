@@ -11,7 +11,7 @@ who cannot see the chart the same information.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     import altair as alt
 
 FIGURE_MIME = "application/vnd.omg.figure+json"
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+"""The Vega-Lite MIME type JupyterLab renders itself (its own bundle: no CDN, no network);
+it knows Vega-Lite 5, so a figure's spec goes to it under the v5 schema."""
+VEGALITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 ATTACHMENT_MIME = "application/vnd.omg.attachments+json"
 """Files a notebook output carries for the batch to write beside the report, as
 {file suffix: base64 content}, e.g. the knowledge bank's CSV and XLSX."""
@@ -42,6 +46,10 @@ class Html(str):
 
     def _repr_html_(self) -> str:
         return str(self)
+
+
+LOCALE: Final = "da-DK"
+"""The locale of numbers and dates in figures."""
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None, label: str = "Tabel") -> Html:
@@ -95,15 +103,33 @@ class Figure:
         }
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
-        import altair as alt
+        """The figure for JupyterLab's own Vega-Lite renderer (interactive, offline, with
+        Danish number formats) and for the report template; never altair's default HTML,
+        which loads Vega from a CDN."""
+        spec = self.spec()  # validated once, shared by both
+        return {
+            VEGALITE_MIME: lab_spec(spec),
+            FIGURE_MIME: self.payload(spec),
+            "text/plain": self.description,
+        }
 
-        spec = self.spec()  # validated once, shared by altair's own display and ours
-        renderer = alt.renderers.get()
-        rendered = renderer(spec) if renderer is not None else {}
-        bundle = dict(rendered[0] if isinstance(rendered, tuple) else rendered or {})
-        bundle[FIGURE_MIME] = self.payload(spec)
-        bundle["text/plain"] = self.description
-        return bundle
+
+def lab_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A figure's spec as JupyterLab's Vega-Lite 5 renderer takes it: the v5 schema, the
+    Danish number and date formats (d3's da-DK locale) in its config, and SVG rather than
+    a canvas (vega-embed's `usermeta.embedOptions`), as in the reports: text a screen
+    reader and a search can find."""
+    import vl_convert
+
+    config = {
+        **spec.get("config", {}),
+        "locale": {
+            "number": vl_convert.get_format_locale(LOCALE),
+            "time": vl_convert.get_time_format_locale(LOCALE),
+        },
+    }
+    usermeta = {**spec.get("usermeta", {}), "embedOptions": {"renderer": "svg", "actions": False}}
+    return {**spec, "$schema": VEGALITE_V5_SCHEMA, "config": config, "usermeta": usermeta}
 
 
 def danish_style(frame: pd.DataFrame, precision: int = 1) -> Any:

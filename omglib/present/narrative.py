@@ -50,10 +50,14 @@ def load_inputs(
 def title(heading: str, data: Dataset) -> Markdown:
     """The report's `#` heading, with the synthetic-data notice right under it when the
     data are the demo data (so it is on the first screen)."""
-    parts = [f"# {heading}"]
-    if data.provenance.synthetic:
-        parts.append(render("notice.html.j2", notice=danish.SYNTHETIC_NOTICE))
-    return Markdown("\n\n".join(parts))
+    return Markdown("\n\n".join(part for part in (f"# {heading}", notice(data)) if part))
+
+
+def notice(data: Dataset) -> Markdown:
+    """The synthetic-data notice when the data are the demo data, else nothing."""
+    if not data.provenance.synthetic:
+        return Markdown("")
+    return Markdown(render("notice.html.j2", notice=danish.SYNTHETIC_NOTICE))
 
 
 def kommune_report_heading(kommune: int | str, area: str, year: int) -> str:

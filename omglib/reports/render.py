@@ -25,11 +25,10 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from omglib import __version__
-from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME
+from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME, LOCALE
 from omglib.present.html import render
 
 TEMPLATES = Path(str(files("omglib.reports") / "templates"))
-LOCALE: Final = "da-DK"
 #: The PDF prints a figure's numbers up to this many rows; longer tables (one row per
 #: kommune) would fill pages and stay in the HTML version.
 PRINTED_TABLE_ROWS: Final = 20
