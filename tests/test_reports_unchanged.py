@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -104,8 +105,10 @@ def _render(tree: Path, out: Path, cache: Path) -> dict[str, bytes]:
 
 def test_reports_are_byte_identical_to_the_baseline(tmp_path: Path) -> None:
     baseline = _baseline_tree(tmp_path / "basis")
-    before = _render(baseline, tmp_path / "basis-ud", tmp_path / "cache-basis")
-    after = _render(REPOSITORY, tmp_path / "nu-ud", tmp_path / "cache-nu")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two trees side by side
+        before_run = pool.submit(_render, baseline, tmp_path / "basis-ud", tmp_path / "cache-basis")
+        after_run = pool.submit(_render, REPOSITORY, tmp_path / "nu-ud", tmp_path / "cache-nu")
+        before, after = before_run.result(), after_run.result()
     assert set(before) == set(after) == EXPECTED_FILES
     changed = sorted(name for name in EXPECTED_FILES if before[name] != after[name])
     assert not changed, f"rapporter ændret i forhold til {BASELINE}: {changed}"
