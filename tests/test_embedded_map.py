@@ -120,7 +120,9 @@ def test_a_boundary_file_of_ones_own_replaces_the_embedded_one(
     assert kort.attribution is None
 
 
-@pytest.mark.skipif(not DAGI.is_file(), reason=f"DAGI-filen findes ikke her ({DAGI.name})")
+@pytest.mark.skipif(
+    not DAGI.is_file(), reason=f"the DAGI boundary file {DAGI.name} lives outside the repository"
+)
 def test_the_script_makes_the_committed_file_from_dagi() -> None:
     with tempfile.TemporaryDirectory() as cache:
         geojson, readme = make_embedded(DAGI, Path(cache))
