@@ -19,6 +19,7 @@ import pandas as pd
 
 from omglib import registry
 from omglib.errors import OmgError
+from omglib.memo import derived
 from omglib.names import fold
 from omglib.outcomes import sum_counts
 
@@ -56,6 +57,7 @@ class Dataset:
         """A provision's description: the registry's, else the file's own subject text."""
         return registry.provision_label(provision) or self.provision_labels.get(provision, "")
 
+    @derived
     def select(self, area: str, year: int | None = None) -> pd.DataFrame:
         """The kommune counts for one area (or single provision), summed per kommune and
         year; one year when `year` is given."""

@@ -19,12 +19,14 @@ import pandas as pd
 from omglib import registry, stats
 from omglib.dataset import Dataset, Volumes, select_area
 from omglib.errors import OmgError
+from omglib.memo import derived
 from omglib.outcomes import add_rates
 
 BASIS_NATIONAL_ROW = "rækken 'Hele landet' i datafilen"
 BASIS_ALL_KOMMUNER = "summen af alle 98 kommuner i datafilen"
 
 
+@derived
 def national_by_year(dataset: Dataset, area: str) -> pd.DataFrame:
     """National counts and rates per year for an area, with `grundlag` saying what they
     rest on. Years with neither a "Hele landet" row nor all 98 kommuner in the file are
@@ -215,6 +217,7 @@ def _volume_shares(
     return share
 
 
+@derived
 def kommune_table(data: Dataset, area: str, year: int) -> pd.DataFrame:
     """Every kommune in the data for the year, for one area: counts (zero where the file
     has no rows for the kommune in this area), rates with interval, the national rate and

@@ -8,8 +8,9 @@ Nothing here saves or shows: the notebook displays, the CLI and the batch decide
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 from matplotlib.figure import Figure
 
-from omglib import registry, stats
+from omglib import memo, registry, stats
 from omglib.dataset import Dataset
 from omglib.errors import OmgError
 from omglib.figures import kommune_table
@@ -146,6 +147,32 @@ def danmarkskort(
     if tiles and boundaries is not None:
         raise OmgError("Vælg enten en grænsefil eller flisekortet, ikke begge.")
     geometry, map_source = (tile_map(), TILE_SOURCE) if tiles else _geometry(boundaries)
+    classify = functools.partial(
+        _classified, data, area, year, geometry, map_source, kind, scheme, base_year, tiles
+    )
+    given = isinstance(boundaries, gpd.GeoDataFrame)
+    geometry_key = None if given else _geometry_key(geometry, tiles)
+    if geometry_key is None:
+        kort = classify()
+    else:
+        key = ("danmarkskort", area, year, geometry_key, map_source, kind, scheme, base_year, tiles)
+        kort = memo.kept(data, key, classify)
+    return replace(kort, highlight=None if highlight is None else registry.kommune_code(highlight))
+
+
+def _classified(
+    data: Dataset,
+    area: str,
+    year: int,
+    geometry: gpd.GeoDataFrame,
+    map_source: str,
+    kind: Kind,
+    scheme: Scheme,
+    base_year: int | None,
+    tiles: bool,
+) -> Danmarkskort:
+    """The map of `danmarkskort` without a highlighted kommune: the same for every
+    report of a batch on the area and year, so it is made once (`memo.kept`)."""
     table = kommune_table(data, area, year)
     few_label = f"Under {stats.DEFAULT_MIN_CASES} sager"
     if kind == "level":
@@ -182,12 +209,24 @@ def danmarkskort(
         legend_title=legend_title,
         source_line=f"Kilde: Ankestyrelsen ({data.provenance.file}); kortgrundlag: {map_source}",
         notice=danish.SYNTHETIC_NOTICE if data.provenance.synthetic else None,
-        highlight=None if highlight is None else registry.kommune_code(highlight),
         insets=tuple(insets),
         enlarged=enlarged if enlarged is not None and len(enlarged) else None,
         attribution=ATTRIBUTION if geometry.attrs.get("embedded") else None,
         tiles=tiles,
     )
+
+
+def _geometry_key(geometry: gpd.GeoDataFrame, tiles: bool) -> tuple[str, ...] | None:
+    """What boundaries omglib itself loaded are, by content: the tile map, the embedded
+    boundaries, or a prepared boundary file by its SHA-256 and simplification."""
+    attrs = geometry.attrs
+    if tiles:
+        return ("tiles",)
+    if attrs.get("embedded"):
+        return ("embedded",)
+    if "source_sha256" in attrs:
+        return ("file", str(attrs["source_sha256"]), str(attrs.get("tolerance_m")))
+    return None
 
 
 def _geometry(boundaries: gpd.GeoDataFrame | str | Path | None) -> tuple[gpd.GeoDataFrame, str]:

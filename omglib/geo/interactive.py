@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from omglib import memo
 from omglib.geo.static import highlight_point
 from omglib.present.palette import OUTLINE_COLOUR
 
@@ -50,16 +51,12 @@ def interactive_chart(kort: Danmarkskort, width: int, height: int | None) -> alt
     if height is None:
         x0, y0, x1, y1 = kort.extent()
         height = int(min(max(width * (y1 - y0) / (x1 - x0), 300), 700))
-    national = kort.frame
-    if not kort.tiles:
-        national = national.assign(
-            geometry=shapely.coverage_simplify(national.geometry.to_numpy(), CHART_TOLERANCE_M)
-        )
     # the insets' frames go first: drawn above the shapes they would catch the pointer
     layers: list[alt.Chart] = _inset_frames(kort) if kort.insets else []
-    layers.append(_shapes(kort, national, "kommuner"))
+    layers.append(_shapes(kort, _national_geojson(kort), "kommuner"))
     if kort.enlarged is not None:
-        layers.append(_shapes(kort, kort.enlarged, "forstoerrelse"))
+        enlarged = memo.kept(kort.enlarged, "geojson", lambda: _geojson(kort.enlarged))
+        layers.append(_shapes(kort, enlarged, "forstoerrelse"))
     if kort.highlight is not None:
         layers += _highlight_label(kort, width, height)
     chart = alt.layer(*layers).project(type="identity", reflectY=True)
@@ -70,13 +67,29 @@ def interactive_chart(kort: Danmarkskort, width: int, height: int | None) -> alt
     )
 
 
-def _shapes(kort: Danmarkskort, frame: gpd.GeoDataFrame, name: str) -> alt.Chart:
-    """One layer of kommune shapes, coloured by class, with the tooltips."""
+def _national_geojson(kort: Danmarkskort) -> str:
+    """The national layer's features as JSON text; on a geographic map simplified once
+    more (`CHART_TOLERANCE_M`). The same whichever kommune is highlighted, so it is made
+    once per map (`memo.kept`)."""
+
+    def simplified() -> str:
+        national = kort.frame
+        if not kort.tiles:
+            shapes = shapely.coverage_simplify(national.geometry.to_numpy(), CHART_TOLERANCE_M)
+            national = national.assign(geometry=shapes)
+        return _geojson(national)
+
+    return memo.kept(kort.frame, ("geojson", kort.tiles), simplified)
+
+
+def _shapes(kort: Danmarkskort, features: str, name: str) -> alt.Chart:
+    """One layer of kommune shapes (GeoJSON features as JSON text), coloured by class,
+    with the tooltips."""
     domain = [label for label, _ in kort.legend]
     colours = [colour for _, colour in kort.legend]
     highlight = -1 if kort.highlight is None else kort.highlight
     chart: alt.Chart = (
-        alt.Chart(geojson_data(_features(frame)))
+        alt.Chart(_inline_json(features))
         .mark_geoshape(stroke=OUTLINE_COLOUR)
         .encode(
             color=alt.Color(
@@ -99,8 +112,20 @@ def geojson_data(features: list[dict[str, Any]]) -> alt.Data:
     """Features as inline data in one JSON text, which Vega parses: altair then does not
     walk every coordinate (a spec in a fraction of the time), and the bytes are the same
     JSON."""
-    text = json.dumps(features, ensure_ascii=False, separators=(",", ":"))
+    return _inline_json(_json_text(features))
+
+
+def _json_text(features: list[dict[str, Any]]) -> str:
+    return json.dumps(features, ensure_ascii=False, separators=(",", ":"))
+
+
+def _inline_json(text: str) -> alt.Data:
     return alt.Data(values=text, format=alt.DataFormat(type="json"))  # type: ignore[no-untyped-call]
+
+
+def _geojson(frame: gpd.GeoDataFrame) -> str:
+    """A layer's kommuner as GeoJSON features in one JSON text."""
+    return _json_text(_features(frame))
 
 
 def _features(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:

@@ -22,10 +22,12 @@ from omglib.dataset import Dataset, Provenance, Volumes, is_marked_synthetic
 from omglib.formats import format_count, plural
 from omglib.io import casedetails, consistency, privacy, schema
 from omglib.io.sources import SourceTable, read_source
+from omglib.memo import read_once
 from omglib.names import fold
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, collapse, count_outcomes
 
 
+@read_once("path", "extra_reasons")
 def read_data(
     path: str | Path, extra_reasons: str | Path | None = None, mask_cpr: bool = False
 ) -> Dataset:
@@ -37,6 +39,7 @@ def read_data(
     return _counts_from_source(source, mask_cpr)
 
 
+@read_once("path")
 def read_counts(path: str | Path, mask_cpr: bool = False) -> Dataset:
     """An aggregated table: counts per year, kommune, area (and provision). A CPR
     number in it is an error unless `mask_cpr` (see the module docstring)."""
@@ -269,6 +272,7 @@ class CaseTable:
     provision_labels: dict[str, str] = field(default_factory=dict)
 
 
+@read_once("path", "extra_reasons")
 def read_cases(
     path: str | Path, extra_reasons: str | Path | None = None, mask_cpr: bool = False
 ) -> CaseTable:
@@ -375,6 +379,7 @@ def partial_decisions_by_area(partial_decisions: pd.DataFrame) -> pd.DataFrame:
 # --- kommune volumes -------------------------------------------------------------------
 
 
+@read_once("path")
 def read_volumes(path: str | Path, mask_cpr: bool = False) -> Volumes:
     """Kommune volumes: the number of decisions (and complaints) per year and area. A
     CPR number in the file is an error unless `mask_cpr` (see the module docstring)."""

@@ -52,6 +52,11 @@ for (const node of document.querySelectorAll("script.omg-spec")) {
 """
 
 
+#: Where the page's Vega script goes: the exporter (which parses and reprints its page)
+#: handles this short marker, and the megabyte of JavaScript is put in its place after.
+SCRIPT_PLACE: Final = "/* omg: Vega, Vega-Lite og Vega-Embed */"
+
+
 @functools.cache
 def vega_script() -> str:
     """Vega, Vega-Lite and Vega-Embed bundled with the snippet that draws the figures."""
@@ -146,10 +151,11 @@ def render_html(notebook: nbformat.NotebookNode, title: str, static: bool = Fals
     prepared, resources = FigurePreprocessor(static).preprocess(
         nbformat.from_dict(json.loads(json.dumps(notebook))), resources
     )
-    if resources["omg"]["has_figures"] and not static:
-        resources["omg"]["script"] = vega_script()
+    scripted = resources["omg"]["has_figures"] and not static
+    if scripted:
+        resources["omg"]["script"] = SCRIPT_PLACE
     page, _ = _exporters()[static].from_notebook_node(prepared, resources=resources)
-    return str(page)
+    return str(page).replace(SCRIPT_PLACE, vega_script(), 1) if scripted else str(page)
 
 
 def render_pdf(notebook: nbformat.NotebookNode, title: str) -> bytes:
