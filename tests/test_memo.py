@@ -3,6 +3,7 @@ kept result is never served for input it was not made from."""
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 
@@ -77,8 +78,13 @@ def test_derived_values_go_with_their_object() -> None:
 def test_kept_forgets_the_least_recently_used_beyond_its_limit() -> None:
     owner = pd.DataFrame()
     calls: list[int] = []
+
+    def make(key: int) -> int:
+        calls.append(key)
+        return key
+
     for key in [*range(memo.DERIVED_KEPT), 0, memo.DERIVED_KEPT, 0, 1]:
-        memo.kept(owner, key, lambda key=key: calls.append(key))
+        memo.kept(owner, key, functools.partial(make, key))
     # 0 was used again before the limit was passed, so 1 went first and is made again
     assert calls == [*range(memo.DERIVED_KEPT), memo.DERIVED_KEPT, 1]
 
