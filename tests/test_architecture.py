@@ -14,7 +14,7 @@ MAX_LINES = 500
 #: Layers from the bottom up, as in ARCHITECTURE.md; a module may import its own layer
 #: and every layer below, except the pairs in SEPARATE.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "names", "formats", "output"}),
+    frozenset({"errors", "names", "formats", "output", "memo"}),
     frozenset({"registry"}),
     frozenset({"outcomes", "stats", "dataset", "figures", "comparisons", "recommendation"}),
     frozenset({"io"}),

@@ -7,13 +7,16 @@ import functools
 import gc
 from pathlib import Path
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import pytest
+from altair.utils.schemapi import SchemaValidationError
 
 from omglib import DataError, figures, memo, read_data, read_volumes
 from omglib.geo.draw import danmarkskort
 from omglib.geo.embedded import embedded_boundaries
+from omglib.present.display import chart_spec, spec_shape
 from tests.helpers.data import counts_dataset, every_kommune
 from tests.helpers.files import write_csv
 
@@ -104,3 +107,16 @@ def test_a_map_on_boundaries_the_caller_gives_is_made_anew() -> None:
     first = danmarkskort(data, "boernehandicap", 2024, boundaries=given)
     second = danmarkskort(data, "boernehandicap", 2024, boundaries=given)
     assert first.frame is not second.frame
+
+
+def test_a_spec_is_validated_the_first_time_its_shape_is_seen() -> None:
+    first = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x=alt.X("a:Q"))
+    second = alt.Chart(pd.DataFrame({"a": [3.5]})).mark_point().encode(x=alt.X("a:Q"))
+    assert spec_shape(first.to_dict()) == spec_shape(second.to_dict())
+    wider = first.encode(y=alt.Y("a:Q"))
+    assert spec_shape(wider.to_dict()) != spec_shape(first.to_dict())
+    invalid = first.copy()
+    invalid.mark = {"type": "cirkel"}
+    with pytest.raises(SchemaValidationError):
+        chart_spec(invalid)
+    assert chart_spec(second) == second.to_dict()

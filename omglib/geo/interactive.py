@@ -98,8 +98,9 @@ def _shapes(kort: Danmarkskort, features: str, name: str) -> alt.Chart:
                 legend=alt.Legend(title=kort.legend_title),
                 sort=domain,
             ),
-            strokeWidth=alt.condition(
-                f"datum.properties.kommunekode == {highlight}", alt.value(2.5), alt.value(0.4)
+            strokeWidth=alt.StrokeWidthValue(
+                0.4,
+                condition={"test": f"datum.properties.kommunekode == {highlight}", "value": 2.5},
             ),
             tooltip=[alt.Tooltip(f"properties.{field}:N", title=field) for field in TOOLTIP_FIELDS],
         )
@@ -163,7 +164,9 @@ def _inset_frames(kort: Danmarkskort) -> list[alt.Chart]:
     labels: alt.Chart = (
         alt.Chart(names)
         .mark_text(align="left", baseline="bottom", fontSize=10, color=LABEL_COLOUR)
-        .encode(longitude="x:Q", latitude="y:Q", text="navn:N")
+        .encode(
+            longitude=alt.Longitude("x:Q"), latitude=alt.Latitude("y:Q"), text=alt.Text("navn:N")
+        )
         .properties(name="udsnitsnavne")
     )
     return [outline, labels]
@@ -200,7 +203,12 @@ def _highlight_label(kort: Danmarkskort, width: int, height: int) -> list[alt.Ch
     base = alt.Chart(spot)
     line: alt.Chart = (
         base.mark_rule(color="#000000", strokeWidth=1, aria=False)
-        .encode(longitude="x:Q", latitude="y:Q", longitude2="x_felt:Q", latitude2="y_felt:Q")
+        .encode(
+            longitude=alt.Longitude("x:Q"),
+            latitude=alt.Latitude("y:Q"),
+            longitude2=alt.Longitude2("x_felt:Q"),
+            latitude2=alt.Latitude2("y_felt:Q"),
+        )
         .properties(name="fremhaevet_linje")
     )
     label: alt.Chart = (
@@ -211,7 +219,11 @@ def _highlight_label(kort: Danmarkskort, width: int, height: int) -> list[alt.Ch
             fontWeight="bold",
             color=LABEL_COLOUR,
         )
-        .encode(longitude="x_tekst:Q", latitude="y_tekst:Q", text="navn:N")
+        .encode(
+            longitude=alt.Longitude("x_tekst:Q"),
+            latitude=alt.Latitude("y_tekst:Q"),
+            text=alt.Text("navn:N"),
+        )
         .properties(name="fremhaevet")
     )
     return [line, backing, label]

@@ -103,7 +103,7 @@ def follow_up(result: analyses.FollowUp) -> Figure:
         x=alt.X("sager:Q", axis=count_axis("Hjemviste sager"))
     )
     labels = base.mark_text(align="left", dx=4, fontSize=11, color=TEXT_COLOUR).encode(
-        x="sager:Q", text="etiket:N"
+        x=alt.X("sager:Q"), text=alt.Text("etiket:N")
     )
     chart = alt.layer(bars.properties(name="opfoelgning"), labels.properties(name="tal"))
     chart = chart.properties(width=WIDTH - 120, height=ROW_HEIGHT * 2 * len(frame))

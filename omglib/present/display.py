@@ -10,6 +10,7 @@ who cannot see the chart the same information.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -89,7 +90,7 @@ class Figure:
     def spec(self) -> dict[str, Any]:
         """The Vega-Lite spec, with the data inlined and the description as the chart's
         own, which Vega gives screen readers as the drawing's label."""
-        spec: dict[str, Any] = self.chart.to_dict()
+        spec = chart_spec(self.chart)
         spec.setdefault("description", self.description)
         return spec
 
@@ -112,6 +113,52 @@ class Figure:
             FIGURE_MIME: self.payload(spec),
             "text/plain": self.description,
         }
+
+
+SHAPES_KEPT: Final = 4096
+"""Spec shapes a process remembers as validated (a report has a handful of figure kinds)."""
+_validated_shapes: set[Hashable] = set()
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A chart's Vega-Lite spec, validated against the Vega-Lite schema the first time a
+    spec of its shape (`spec_shape`) is seen in the process, as altair's own `to_dict()`
+    validates it.
+
+    A batch makes the same figures for every kommune, and validating each spec cost more
+    than making it. Specs of one shape differ only in their data and in the text and
+    numbers their code fills in (titles, labels, domains, positions), where the schema
+    asks for a string or a number; the properties whose schema allows only some values
+    (mark types, encodings' types, alignments, sizes) are constants of the chart's code,
+    and each chart kind is validated by the tests."""
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    shape = spec_shape(spec)
+    if shape not in _validated_shapes:
+        spec = chart.to_dict()  # raises altair's SchemaValidationError on an invalid spec
+        if len(_validated_shapes) >= SHAPES_KEPT:
+            _validated_shapes.clear()
+        _validated_shapes.add(shape)
+    return spec
+
+
+def spec_shape(value: Any, key: str = "") -> Hashable:
+    """A spec's structure: its keys, nesting and value types, without the data (the
+    top-level `datasets`, a data block's `values`) or the values of texts and numbers."""
+    if isinstance(value, dict):
+        return tuple(
+            sorted(
+                (
+                    name,
+                    "data"
+                    if name == "datasets" or (key == "data" and name == "values")
+                    else spec_shape(item, name),
+                )
+                for name, item in value.items()
+            )
+        )
+    if isinstance(value, list):
+        return ("list", frozenset(spec_shape(item, key) for item in value))
+    return type(value).__name__
 
 
 def lab_spec(spec: dict[str, Any]) -> dict[str, Any]:

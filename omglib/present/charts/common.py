@@ -194,7 +194,7 @@ def dots_with_intervals(
     )
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("omgoerelse_nedre:Q", axis=rate_axis()),
-        x2="omgoerelse_oevre:Q",
+        x2=alt.X2("omgoerelse_oevre:Q"),
         color=alt.Color("gruppe:N", scale=groups, legend=legend),
         tooltip=tooltip,
     )
@@ -231,7 +231,7 @@ def message_figure(message: str, description: str, table: pd.DataFrame) -> Figur
     chart = (
         alt.Chart(pd.DataFrame({"tekst": [message]}))
         .mark_text(fontSize=14, color=NATIONAL_COLOUR)
-        .encode(text="tekst:N")
+        .encode(text=alt.Text("tekst:N"))
         .properties(width=WIDTH, height=60)
     )
     return Figure(chart, description, table)

@@ -104,7 +104,7 @@ def _funnel_points(cases: pd.DataFrame, groups: alt.Scale, kommune: int | None) 
             fontWeight="bold",
             color=TEXT_COLOUR,
         )
-        .encode(x=x, y=y, text="kommune:N")
+        .encode(x=x, y=y, text=alt.Text("kommune:N"))
         .properties(name="markeret")
     )
     return [points, label]
@@ -143,7 +143,7 @@ def _funnel_lines(national: float, cases: pd.DataFrame) -> list[alt.Chart]:
         .encode(
             x=alt.X("n:Q", axis=count_axis(COUNT_TITLE)),
             y=alt.Y("graense:Q", axis=rate_axis()),
-            detail="linje:N",
+            detail=alt.Detail("linje:N"),
             strokeDash=alt.StrokeDash("serie:N", scale=dashes, legend=group_legend()),
         )
         .properties(name="kontrolgraenser")
@@ -291,7 +291,7 @@ def distribution(table: pd.DataFrame) -> Figure:
         .mark_bar(color=KOMMUNE_COLOUR, stroke="#ffffff", strokeWidth=1)
         .encode(
             x=alt.X("start:Q", axis=rate_axis(), scale=alt.Scale(domain=[0, 1])),
-            x2="slut:Q",
+            x2=alt.X2("slut:Q"),
             y=alt.Y("antal:Q", axis=count_axis("Antal kommuner")),
             y2=alt.Y2Datum(0),
             tooltip=tooltips(

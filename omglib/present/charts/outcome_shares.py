@@ -48,7 +48,7 @@ def outcomes(distribution: pd.DataFrame) -> Figure:
     )
     bars = base.mark_bar(stroke=OUTLINE_COLOUR, strokeWidth=0.5).encode(
         x=alt.X("start:Q", axis=rate_axis("Andel af sagerne"), scale=alt.Scale(domain=[0, 1])),
-        x2="slut:Q",
+        x2=alt.X2("slut:Q"),
         color=alt.Color(
             "udfald:N",
             scale=alt.Scale(domain=kinds, range=_outcome_colours(kinds)),
@@ -58,7 +58,11 @@ def outcomes(distribution: pd.DataFrame) -> Figure:
     labels = (
         base.transform_filter(f"datum.andel_i_bjaelken >= {MIN_LABELLED_SHARE}")
         .mark_text(fontSize=11)
-        .encode(x="midte:Q", text="etiket:N", color=alt.Color("tekstfarve:N", scale=None))
+        .encode(
+            x=alt.X("midte:Q"),
+            text=alt.Text("etiket:N"),
+            color=alt.Color("tekstfarve:N", scale=None),
+        )
     )
     who = list(dict.fromkeys(frame["hvem"]))
     chart = alt.layer(bars.properties(name="udfald"), labels.properties(name="etiketter"))

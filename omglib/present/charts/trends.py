@@ -54,7 +54,7 @@ def trend(key: KeyFigures) -> Figure:
     base = alt.Chart(frame).encode(x=alt.X("aar:O", title="År", axis=alt.Axis(labelAngle=0)))
     band = base.mark_area(stroke=KOMMUNE_COLOUR, strokeWidth=1).encode(
         y=alt.Y("omgoerelse_nedre:Q", axis=rate_axis()),
-        y2="omgoerelse_oevre:Q",
+        y2=alt.Y2("omgoerelse_oevre:Q"),
         fill=band_fill(),
     )
     lines = [
@@ -112,7 +112,7 @@ def national_trend(national: pd.DataFrame) -> Figure:
     y = alt.Y("omgoerelsesprocent:Q", axis=rate_axis())
     band = base.mark_area(stroke=KOMMUNE_COLOUR, strokeWidth=1).encode(
         y=alt.Y("omgoerelse_nedre:Q", axis=rate_axis()),
-        y2="omgoerelse_oevre:Q",
+        y2=alt.Y2("omgoerelse_oevre:Q"),
         fill=band_fill(),
     )
     line = base.mark_line(color=KOMMUNE_COLOUR, strokeWidth=2).encode(y=y)
