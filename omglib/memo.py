@@ -22,7 +22,6 @@ dataclasses, whose frames callers treat as read-only, as they treat a dataset's.
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import weakref
 from collections import OrderedDict
@@ -31,6 +30,9 @@ from pathlib import Path
 from typing import Any, Final, ParamSpec, TypeVar
 
 import pandas as pd
+
+from omglib.errors import OmgError
+from omglib.output import file_sha256
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,8 +43,6 @@ data file and one volumes file, an analyst in JupyterLab perhaps a few."""
 DERIVED_KEPT: Final = 512
 """Derived values kept per object: a batch over every area and year of one dataset
 needs a few hundred (tables per area × year, trends per area, maps)."""
-
-_CHUNK: Final = 1 << 20
 
 
 class _Lru(OrderedDict[Hashable, Any]):
@@ -74,19 +74,6 @@ def handed_out(value: R) -> R:
     return value
 
 
-def file_sha256(path: str | Path) -> str | None:
-    """The SHA-256 of a file's content, or None when it cannot be read (the reader then
-    reports the file as missing or unreadable, with its own message)."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
-
-
 def read_once(*path_parameters: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator for a reader: keep its result per process under the content of the files
     named by `path_parameters`, their paths and the other arguments. A call whose file
@@ -102,8 +89,9 @@ def read_once(*path_parameters: str) -> Callable[[Callable[P, R]], Callable[P, R
             key: list[Hashable] = [reader.__module__, reader.__qualname__]
             for name, value in bound.arguments.items():
                 if name in path_parameters and value is not None and value != "":
-                    content = file_sha256(value)
-                    if content is None:
+                    try:
+                        content = file_sha256(Path(value))
+                    except OmgError:  # missing or unreadable: the reader says so its own way
                         return reader(*args, **kwargs)
                     key.append((name, str(value), content))
                 else:

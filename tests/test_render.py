@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import altair as alt
 import nbformat
@@ -14,7 +15,13 @@ import pytest
 from omglib.figures import key_figures
 from omglib.present import briefing, narrative
 from omglib.present.display import FIGURE_MIME, Figure, Markdown, table_html
-from omglib.reports.render import STATIC_FONT, figure_html, render_html, stylesheet
+from omglib.reports.render import (
+    STATIC_FONT,
+    figure_html,
+    render_html,
+    stylesheet,
+    vega_script,
+)
 
 
 def small_figure(description: str = "To søjler <b>ikke fed</b>.") -> Figure:
@@ -146,3 +153,29 @@ def test_briefing_case_summary_is_plain_danish_per_area() -> None:
     assert summary.startswith(briefing.DUTY)
     assert "kan ikke lægges sammen" in summary  # socialområdet contains the handicap areas
     assert summary.count("\n- **") == 2 and "hele landet" in summary
+
+
+def test_the_vega_bundle_is_made_once_and_kept_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OMG_CACHE_DIR", str(tmp_path / "cache"))
+    vega_script.cache_clear()
+    made = vega_script()
+    kept = list((tmp_path / "cache").glob("vega-*.js"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == made
+    assert "Figuren kunne ikke tegnes" in made and "</script" not in made
+    vega_script.cache_clear()
+    kept[0].write_text("// fra cachen", encoding="utf-8")
+    assert vega_script() == "// fra cachen"  # read, not made again
+    vega_script.cache_clear()
+
+
+def test_the_vega_bundle_is_made_when_the_cache_folder_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "en-fil"
+    blocked.write_text("ikke en mappe", encoding="utf-8")
+    monkeypatch.setenv("OMG_CACHE_DIR", str(blocked))
+    vega_script.cache_clear()
+    assert "Figuren kunne ikke tegnes" in vega_script()
+    vega_script.cache_clear()

@@ -211,10 +211,15 @@ def execute(
     the caller writes that one (serialising a report's notebook costs 0,1 s)."""
     if engine not in ENGINES:
         raise OmgError(f"Ukendt motor '{engine}' – vælg en af {', '.join(ENGINES)}")
-    source = load_notebook_node(str(notebook))
-    prepared = parameterize_notebook(
-        source, parameters, kernel_name=KERNEL_NAME, language="python", engine_name=ENGINES[engine]
-    )
+    prepared = load_notebook_node(str(notebook))
+    if parameters:
+        prepared = parameterize_notebook(
+            prepared,
+            parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            engine_name=ENGINES[engine],
+        )
     prepared = remove_error_markers(prepare_notebook_metadata(prepared, str(notebook), str(output)))
     executed: nbformat.NotebookNode = papermill_engines.execute_notebook_with_engine(
         ENGINES[engine],
