@@ -250,6 +250,7 @@ def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
         "area": list(options["area"]) or None,
         "year": list(options["year"]) or None,
         "format": options["formats"],
+        "assets": options["assets"],
     }
     return {key: value for key, value in given.items() if value is not None}
 

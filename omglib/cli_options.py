@@ -198,6 +198,12 @@ def report_selection_options(function: F) -> F:
         click.option("--year", multiple=True, help="År, eller 'all'."),
         click.option("--format", "formats", help="html, pdf eller html,pdf (standard: html)."),
         click.option(
+            "--assets",
+            type=click.Choice(["inline", "shared"]),
+            help="inline (standard): hver rapport er én fil med alt; shared: Vega-JavaScript "
+            "og kortets kommuneformer skrives én gang i mappen _omg og deles af rapporterne.",
+        ),
+        click.option(
             "--recommendation",
             multiple=True,
             metavar="OMRÅDE=SVAR",

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from omglib.errors import OmgError
-from omglib.reports import engines
+from omglib.reports import batch, engines
 from omglib.reports.batch import MAX_ATTEMPTS, LocalExecutor, Outcome, Work, run_batch
 from omglib.reports.manifest import Manifest
 from omglib.reports.parameters import Job, Request, build_request
@@ -262,3 +262,21 @@ def test_a_dead_kernel_or_a_cell_timeout_is_one_reports_failure_with_its_noteboo
     assert f"  FEJL {NORDDJURS}: kernen, der kørte" in lines[1]
     assert lines[1].endswith(f"(se {out.resolve() / NORDDJURS}.fejl.ipynb)")
     assert_danish(lines)
+
+
+def test_a_worker_has_the_environment_and_folder_of_the_batch_not_of_its_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers are forked from a server started by an earlier batch: a later batch's
+    environment (SOURCE_DATE_EPOCH, ...) and working folder must still reach them."""
+    earlier = batch._worker()
+    earlier.submit(os.getcwd).result()
+    earlier.shutdown()
+    monkeypatch.setenv("OMG_PROEVE", "senere")
+    monkeypatch.chdir(tmp_path)
+    worker = batch._worker()
+    try:
+        assert worker.submit(os.getenv, "OMG_PROEVE").result() == "senere"
+        assert worker.submit(os.getcwd).result() == str(tmp_path)
+    finally:
+        worker.shutdown()

@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 import nbformat
@@ -85,6 +85,9 @@ class Outcome:
     seconds: float = 0.0
     contents: dict[str, bytes] = field(default_factory=dict, repr=False)
     attempts: int = 1
+    #: Shared files the report refers to (`--assets shared`), by path under the output
+    #: folder; written when missing or different, and recorded with the report's files.
+    shared: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ class Work:
 def make_report(job: Job, work: Work) -> Outcome:
     """Execute one report notebook (in a scratch directory) and render its formats; a
     failure is returned, not raised, with the failed notebook among the contents."""
+    from omglib.reports.assets import SharedAssets
     from omglib.reports.engines import execute
     from omglib.reports.render import attachments, render_html, render_pdf
 
@@ -151,11 +155,19 @@ def make_report(job: Job, work: Work) -> Outcome:
             )
     contents = {"ipynb": _as_made(executed, notebook, Path(f"{stem}.ipynb"), named)}
     contents.update(attachments(executed))
+    shared = (
+        SharedAssets.for_page(PurePosixPath(job.stem.as_posix())) if job.shared_assets else None
+    )
     if "html" in job.formats:
-        contents["html"] = render_html(executed, job.title).encode("utf-8")
+        contents["html"] = render_html(executed, job.title, shared=shared).encode("utf-8")
     if "pdf" in job.formats:
         contents["pdf"] = render_pdf(executed, job.title)
-    return Outcome(job, contents=contents, seconds=time.perf_counter() - started)
+    return Outcome(
+        job,
+        contents=contents,
+        seconds=time.perf_counter() - started,
+        shared=shared.files if shared is not None else {},
+    )
 
 
 def _as_made(
@@ -263,11 +275,26 @@ WORKER_MODULES = ["omglib.reports.batch", "omglib.reports.engines", "omglib.repo
 
 
 def _worker() -> ProcessPoolExecutor:
-    """A fresh worker process for `LocalExecutor` (a pool of one), which stops its warm
-    kernel when it ends."""
+    """A fresh worker process for `LocalExecutor` (a pool of one), with the batch's
+    environment and working folder, which stops its warm kernel when it ends."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_MODULES)
-    return ProcessPoolExecutor(1, mp_context=context, initializer=stop_kernels_at_exit)
+    return ProcessPoolExecutor(
+        1,
+        mp_context=context,
+        initializer=start_worker,
+        initargs=(dict(os.environ), os.getcwd()),
+    )
+
+
+def start_worker(environment: dict[str, str], folder: str) -> None:
+    """Give a worker the environment and working folder of the process that started the
+    batch (SOURCE_DATE_EPOCH, OMG_BOUNDARIES, ...): it is forked from a server started
+    earlier, with what they were then, and its kernel inherits them from it."""
+    os.environ.clear()
+    os.environ.update(environment)
+    os.chdir(folder)
+    stop_kernels_at_exit()
 
 
 def check_executor_options(jobs: int | None, scheduler: str | None, shared_inputs: bool) -> None:
@@ -403,7 +430,17 @@ def _written(outcome: Outcome, out_dir: Path) -> Outcome:
     if outcome.error is not None:
         return replace(outcome, contents={}, failed_notebook=written.get(FAILED))
     Path(f"{stem}.{FAILED}").unlink(missing_ok=True)
-    return replace(outcome, contents={}, files=written)
+    for name, content in outcome.shared.items():
+        written[name] = _shared_file(out_dir / name, content)
+    return replace(outcome, contents={}, shared={}, files=written)
+
+
+def _shared_file(path: Path, content: bytes) -> Path:
+    """A shared file of the output folder, written unless it is there with this content
+    (its name holds a hash of the content, so it is nearly always there already)."""
+    if not (path.is_file() and path.read_bytes() == content):
+        write_bytes_atomic(path, content)
+    return path
 
 
 def _progress(outcomes: Iterable[Outcome], total: int, show: bool | None) -> Iterable[Outcome]:

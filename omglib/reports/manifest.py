@@ -108,6 +108,7 @@ def fingerprints(jobs: Iterable[Job], inputs: Inputs, notebooks: Path) -> dict[J
                 if not key.endswith("_file")
             },
             "formater": list(job.formats),
+            **({"aktiver": "delte"} if job.shared_assets else {}),
             "inddata_sha256": {
                 key: read[key] for key in sorted(NOTEBOOK_INPUTS[job.notebook]) if key in read
             },

@@ -61,7 +61,11 @@ KEYS = (
     "mask_cpr",
     "tiles",
     "recommendation",
+    "assets",
 )
+#: `assets`: each report one self-contained file, or the Vega JavaScript and the map's
+#: shapes in files shared by the reports of the output folder (`reports.assets`).
+ASSET_MODES = ("inline", "shared")
 #: Notebooks that draw the Danmarkskort (and so take `tiles`).
 MAP_NOTEBOOKS = ("kommunerapport", "danmarkskort")
 ALL = "all"
@@ -121,6 +125,7 @@ class Job:
     mask_cpr: bool = False
     recommendations: tuple[tuple[str, str], ...] = ()
     tiles: bool = False
+    shared_assets: bool = False
 
     def parameters(self, inputs: Inputs) -> dict[str, Any]:
         """The notebook's papermill parameters."""
@@ -190,6 +195,7 @@ class Request:
     mask_cpr: bool = False
     recommendations: tuple[tuple[str, str], ...] = ()
     tiles: bool = False
+    shared_assets: bool = False
 
     def jobs(self) -> list[Job]:
         """One job per report, in a stable order."""
@@ -202,6 +208,7 @@ class Request:
                     self.formats,
                     mask_cpr=self.mask_cpr,
                     tiles=self.tiles,
+                    shared_assets=self.shared_assets,
                 )
                 for year in self.years
                 for area in self.areas
@@ -216,6 +223,7 @@ class Request:
                     code,
                     self.mask_cpr,
                     self.recommendations,
+                    shared_assets=self.shared_assets,
                 )
                 for year in self.years
                 for code in self.kommuner
@@ -229,6 +237,7 @@ class Request:
                 code,
                 self.mask_cpr,
                 tiles=self.tiles and self.notebook in MAP_NOTEBOOKS,
+                shared_assets=self.shared_assets,
             )
             for year in self.years
             for area in self.areas
@@ -283,6 +292,7 @@ def build_request(
         problems.add("tiles", None, f"gælder kun rapporter med kort ({', '.join(MAP_NOTEBOOKS)})")
     if tiles and options.get("boundaries"):
         problems.add("tiles", None, "vælg enten en grænsefil (boundaries) eller flisekortet")
+    shared_assets = _shared_assets(options, problems)
     if problems.problems or inputs is None:
         raise DataError(problems.problems)
     return Request(
@@ -295,6 +305,7 @@ def build_request(
         mask_cpr,
         recommendations,
         tiles,
+        shared_assets,
     )
 
 
@@ -312,6 +323,15 @@ def _inputs(options: dict[str, Any], problems: _Collector) -> Inputs | None:
     if missing:
         return None
     return Inputs.of(**paths)
+
+
+def _shared_assets(options: dict[str, Any], problems: _Collector) -> bool:
+    """`assets: shared` (files shared by the output folder's reports) or the default,
+    `inline` (each report one self-contained file)."""
+    value = options.get("assets") or "inline"
+    if value not in ASSET_MODES:
+        problems.add("assets", value, f"forventede {' eller '.join(ASSET_MODES)}")
+    return value == "shared"
 
 
 def _flag(options: dict[str, Any], key: str, problems: _Collector) -> bool:

@@ -32,6 +32,7 @@ from omglib.geo.boundaries import default_cache_dir
 from omglib.output import write_text_atomic
 from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME, LOCALE
 from omglib.present.html import render
+from omglib.reports.assets import SHARED_SNIPPET, SharedAssets
 
 TEMPLATES = Path(str(files("omglib.reports") / "templates"))
 #: The PDF prints a figure's numbers up to this many rows; longer tables (one row per
@@ -63,13 +64,15 @@ SCRIPT_PLACE: Final = "/* omg: Vega, Vega-Lite og Vega-Embed */"
 
 
 @functools.cache
-def vega_script() -> str:
+def vega_script(shared: bool = False) -> str:
     """Vega, Vega-Lite and Vega-Embed bundled with the snippet that draws the figures.
 
     Bundling takes 1,5 s, in every worker of a batch; the bundle depends only on the
     vl-convert version and the snippet, so it is kept in the cache folder under both
     (made anew when either changes, or when the folder cannot be written)."""
-    snippet = EMBED_SNIPPET % json.dumps(vl_convert.get_format_locale(LOCALE))
+    snippet = (SHARED_SNIPPET if shared else EMBED_SNIPPET) % json.dumps(
+        vl_convert.get_format_locale(LOCALE)
+    )
     key = hashlib.sha256(f"{version('vl-convert-python')}\0{snippet}".encode()).hexdigest()[:32]
     kept = default_cache_dir() / f"vega-{key}.js"
     try:
@@ -90,9 +93,10 @@ def stylesheet() -> str:
 class FigurePreprocessor(Preprocessor):
     """Turns each figure output into its page markup: interactive or static."""
 
-    def __init__(self, static: bool, **kwargs: Any) -> None:
+    def __init__(self, static: bool, shared: SharedAssets | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.static = static
+        self.shared = shared
 
     def preprocess_cell(
         self, cell: nbformat.NotebookNode, resources: dict[str, Any], index: int
@@ -101,6 +105,8 @@ class FigurePreprocessor(Preprocessor):
             figure = output.get("data", {}).get(FIGURE_MIME)
             if figure is not None:
                 # the page shows only the markup: the rest would be copied for nothing
+                if self.shared is not None:
+                    figure = {**figure, "spec": self.shared.externalised(figure["spec"])}
                 output["data"] = {FIGURE_MIME: {"html": figure_html(figure, self.static)}}
                 resources["omg"]["has_figures"] = True
         return cell, resources
@@ -155,8 +161,15 @@ def _exporters() -> dict[bool, HTMLExporter]:
     return {static: _exporter() for static in (False, True)}
 
 
-def render_html(notebook: nbformat.NotebookNode, title: str, static: bool = False) -> str:
-    """The report page of an executed notebook: interactive, or static for print."""
+def render_html(
+    notebook: nbformat.NotebookNode,
+    title: str,
+    static: bool = False,
+    shared: SharedAssets | None = None,
+) -> str:
+    """The report page of an executed notebook: interactive, or static for print. With
+    `shared`, the page refers to the Vega JavaScript and the map's shapes in shared files
+    (collected in `shared.files`) instead of carrying them."""
     resources: dict[str, Any] = {
         "omg": {
             "title": title,
@@ -166,14 +179,18 @@ def render_html(notebook: nbformat.NotebookNode, title: str, static: bool = Fals
             "has_figures": False,
         }
     }
-    prepared, resources = FigurePreprocessor(static).preprocess(
+    prepared, resources = FigurePreprocessor(static, shared).preprocess(
         nbformat.from_dict(json.loads(json.dumps(notebook))), resources
     )
     scripted = resources["omg"]["has_figures"] and not static
-    if scripted:
+    if scripted and shared is not None:
+        resources["omg"]["data_scripts"] = shared.data_urls()
+        resources["omg"]["script_url"] = shared.add("vega", vega_script(shared=True))
+    elif scripted:
         resources["omg"]["script"] = SCRIPT_PLACE
     page, _ = _exporters()[static].from_notebook_node(prepared, resources=resources)
-    return str(page).replace(SCRIPT_PLACE, vega_script(), 1) if scripted else str(page)
+    inline = scripted and shared is None
+    return str(page).replace(SCRIPT_PLACE, vega_script(), 1) if inline else str(page)
 
 
 def render_pdf(notebook: nbformat.NotebookNode, title: str) -> bytes:
