@@ -57,10 +57,10 @@ if TYPE_CHECKING:
     from omglib.reports.parameters import Job, Request
 
 KOMMUNER = 98
-TARGET_SPEEDUP = 8.0
-TARGET_SECONDS = 90.0
+TARGET_SPEEDUP = 25.0
+TARGET_SECONDS = 30.0
 TARGET_MEMORY_BYTES = 4 * 10**9
-TARGET_PDF_EXTRA_S = 3.0
+TARGET_PDF_EXTRA_S = 1.0
 SAMPLE_INTERVAL_S = 0.2
 DEFAULT_SEED = 20260101
 #: What the kommunerapport notebook imports in its first code cell.
