@@ -14,7 +14,7 @@ import pytest
 
 from omglib.figures import key_figures
 from omglib.present import briefing, narrative
-from omglib.present.display import FIGURE_MIME, Figure, Markdown, table_html
+from omglib.present.display import FIGURE_MIME, Figure, Markdown, figure_spec, table_html
 from omglib.reports.render import (
     STATIC_FONT,
     figure_html,
@@ -39,9 +39,14 @@ def notebook_with(*outputs: dict[str, object]) -> nbformat.NotebookNode:
 
 
 def test_figure_travels_with_spec_description_and_numbers() -> None:
-    bundle = small_figure()._repr_mimebundle_()
+    figure = small_figure()
+    bundle = figure._repr_mimebundle_()
     payload = bundle[FIGURE_MIME]
-    assert payload["spec"]["mark"] == {"type": "bar"}
+    assert "spec" not in payload  # once in the notebook: the spec for JupyterLab
+    own = figure_spec(bundle)
+    assert own == figure.spec() and list(own) == list(figure.spec())  # keys in order
+    assert own["mark"] == {"type": "bar"} and "locale" not in own["config"]
+    assert figure_spec({FIGURE_MIME: figure.payload()}) == figure.spec()
     assert payload["description"] == "To søjler <b>ikke fed</b>."
     assert '<th scope="col">Antal</th>' in payload["table_html"]
     assert bundle["text/plain"] == "To søjler <b>ikke fed</b>."

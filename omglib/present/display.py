@@ -96,9 +96,11 @@ class Figure:
 
     def payload(self, spec: dict[str, Any] | None = None) -> dict[str, Any]:
         """What the report template needs to draw the figure."""
+        return {"spec": spec if spec is not None else self.spec(), **self._words()}
+
+    def _words(self) -> dict[str, str]:
         label = f"Tallene bag figuren: {self.description}"
         return {
-            "spec": spec if spec is not None else self.spec(),
             "description": self.description,
             "table_html": str(table_html(self.table, label=label)),
         }
@@ -106,13 +108,43 @@ class Figure:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """The figure for JupyterLab's own Vega-Lite renderer (interactive, offline, with
         Danish number formats) and for the report template; never altair's default HTML,
-        which loads Vega from a CDN."""
-        spec = self.spec()  # validated once, shared by both
+        which loads Vega from a CDN. The spec is in the notebook once, as JupyterLab takes
+        it; the report's payload says how to get the figure's own spec back from it
+        (`figure_spec`), which halves what every report's notebook carries."""
+        spec = self.spec()
         return {
             VEGALITE_MIME: lab_spec(spec),
-            FIGURE_MIME: self.payload(spec),
+            FIGURE_MIME: {"from_lab": _lab_changes(spec), **self._words()},
             "text/plain": self.description,
         }
+
+
+def _lab_changes(spec: dict[str, Any]) -> dict[str, Any]:
+    """What `figure_spec` needs to undo `lab_spec`: the spec's own schema and the keys
+    (in their order) of the spec and of the parts `lab_spec` adds to."""
+    return {
+        "schema": spec.get("$schema"),
+        "keys": list(spec),
+        "config": list(spec.get("config", {})),
+        "usermeta": list(spec.get("usermeta", {})),
+    }
+
+
+def figure_spec(data: dict[str, Any]) -> dict[str, Any]:
+    """A figure's own spec from a notebook output's data: the payload's spec, or the
+    spec beside it for JupyterLab (`VEGALITE_MIME`) with `lab_spec`'s changes undone."""
+    figure = data[FIGURE_MIME]
+    if "spec" in figure:
+        own: dict[str, Any] = figure["spec"]
+        return own
+    lab, changes = data[VEGALITE_MIME], figure["from_lab"]
+    spec = {key: lab[key] for key in changes["keys"]}
+    if changes["schema"] is not None:
+        spec["$schema"] = changes["schema"]
+    for part in ("config", "usermeta"):
+        if part in spec:
+            spec[part] = {key: lab[part][key] for key in changes[part]}
+    return spec
 
 
 SHAPES_KEPT: Final = 4096

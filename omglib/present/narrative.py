@@ -8,6 +8,7 @@ wording lives here once, tested, not copied into each notebook.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
@@ -77,6 +78,12 @@ def report_date() -> datetime.date:
 
 def package_versions() -> dict[str, str]:
     """Python's and the reported packages' versions."""
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> dict[str, str]:
+    """Read once per process: what is installed does not change under a running report."""
     found = {"Python": platform.python_version()}
     for package in REPORTED_PACKAGES:
         try:

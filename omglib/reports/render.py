@@ -30,7 +30,7 @@ from traitlets.config import Config
 from omglib import __version__
 from omglib.geo.boundaries import default_cache_dir
 from omglib.output import write_text_atomic
-from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME, LOCALE
+from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME, LOCALE, figure_spec
 from omglib.present.html import render
 from omglib.reports.assets import SHARED_SNIPPET, SharedAssets
 
@@ -104,6 +104,7 @@ class FigurePreprocessor(Preprocessor):
         for output in cell.get("outputs", []):
             figure = output.get("data", {}).get(FIGURE_MIME)
             if figure is not None:
+                figure = {**figure, "spec": figure_spec(output["data"])}
                 # the page shows only the markup: the rest would be copied for nothing
                 if self.shared is not None:
                     figure = {**figure, "spec": self.shared.externalised(figure["spec"])}

@@ -130,9 +130,14 @@ def with_texts(frame: pd.DataFrame) -> pd.DataFrame:
     )
     if "vurdering" in frame.columns:
         frame = frame.assign(vurdering=danish.verdict_phrases(frame["vurdering"]))
+    rates, overturned, cases = (
+        frame[c] for c in ("omgoerelsesprocent", "omgjort", "realitetsbehandlede")
+    )
+    counts = zip(rates, overturned, cases, strict=True)
+    bounds = zip(frame["omgoerelse_nedre"], frame["omgoerelse_oevre"], strict=True)
     return frame.assign(
-        rate_text=[row_rate_text(row) for _, row in frame.iterrows()],
-        interval_text=[danish.interval_text(row) for _, row in frame.iterrows()],
+        rate_text=[rate_text(float(rate), int(k), int(n)) for rate, k, n in counts],
+        interval_text=[danish.format_interval(lower, upper) for lower, upper in bounds],
         sagsgrundlag=np.where(few, FEW_CASES, ENOUGH_CASES),
     )
 
