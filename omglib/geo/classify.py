@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -72,6 +71,10 @@ def classify_change(
 def _breaks(values: pd.Series, scheme: Scheme) -> tuple[float, ...]:
     if scheme == "fixed" or values.nunique() < 5:
         return FIXED_BREAKS
+    # imported when used: it imports scikit-learn (0,4 s in every report kernel), which
+    # the fixed classes of the reports do not need
+    import mapclassify
+
     if scheme == "quantiles":
         bins = mapclassify.Quantiles(values.to_numpy(), k=5).bins
     else:

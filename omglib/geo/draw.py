@@ -12,12 +12,11 @@ import functools
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
 import geopandas as gpd
 import pandas as pd
-from matplotlib.figure import Figure
 
 from omglib import memo, registry, stats
 from omglib.dataset import Dataset
@@ -36,6 +35,9 @@ from omglib.geo.static import static_figure
 from omglib.geo.tiles import tile_map
 from omglib.present import danish
 from omglib.present.display import Figure as ReportFigure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Kind = Literal["level", "change"]
 TILE_SOURCE = "omglibs flisekort (én lige stor flise pr. kommune)"

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
-
 from omglib.present.palette import NO_CASES_LABEL, OUTLINE_COLOUR
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from omglib.geo.draw import Danmarkskort
 
 HIGHLIGHT_COLOUR = "#000000"
@@ -27,7 +25,13 @@ CREDIT_INCHES = 0.2
 
 def static_figure(kort: Danmarkskort, width: float, height: float | None, dpi: int) -> Figure:
     """The map as a matplotlib figure `width` inches wide; without a height, the map's
-    own proportions decide it (with room for the title above and the credits below)."""
+    own proportions decide it (with room for the title above and the credits below).
+    matplotlib is imported here, when a static map is drawn, not by every report kernel
+    that draws only the interactive one (0,3 s)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
     credits = kort.credits
     below = CREDIT_INCHES * (len(credits) + 1)
     if height is None:
@@ -93,6 +97,8 @@ def highlight_point(kort: Danmarkskort) -> tuple[float, float]:
 
 
 def _legend(kort: Danmarkskort, axes: Axes) -> None:
+    from matplotlib.patches import Patch
+
     handles = [
         Patch(
             facecolor=colour,
