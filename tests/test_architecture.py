@@ -16,7 +16,9 @@ MAX_LINES = 500
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "names", "formats", "output", "memo"}),
     frozenset({"registry"}),
-    frozenset({"outcomes", "stats", "dataset", "figures", "comparisons", "recommendation"}),
+    frozenset(
+        {"outcomes", "stats", "dataset", "figures", "comparisons", "recommendation", "forecast"}
+    ),
     frozenset({"io"}),
     frozenset({"demodata", "inputs"}),
     frozenset({"present"}),
