@@ -6,5 +6,6 @@ kommune's handleplan in three modules (`handleplan`: the YAML model, its validat
 overdue actions; `plantargets`: the figures a target can name, measured and judged;
 `planview`: tables, sentences and text for reports and the command line) and
 `followup` (the sections of the follow-up report and the briefing pack, for the
-notebooks).
+notebooks), and `running` (the year's running figure from the kommune's own register,
+with the full-year forecast of `omglib.forecast`: the early warning).
 """

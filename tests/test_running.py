@@ -1,0 +1,101 @@
+"""The kommune's running figure from its own register: the year so far, per quarter,
+against the same months of last year, and the full-year forecast at last year's pace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+
+from omglib import OmgError, read_cases
+from omglib.learning.running import running_figures
+from tests.helpers.files import write_csv
+
+HEADER = ("Sags-id", "Kommunekode", "Afgørelsesdato", "Paragraf", "Udfald")
+
+
+def register(tmp_path: Path, decisions: list[tuple[str, str]], kommune: int = 707) -> Path:
+    """One case per (date, outcome), all under BL § 86 (børnehandicap)."""
+    rows = [
+        (f"S{number:04d}", kommune, day, "BL § 86", outcome)
+        for number, (day, outcome) in enumerate(decisions)
+    ]
+    return write_csv(tmp_path, HEADER, rows, name="sager.csv", title=None)
+
+
+LAST_YEAR = [
+    ("2024-02-10", "Hjemvisning"),
+    ("2024-03-05", "Stadfæstelse"),
+    ("2024-05-20", "Stadfæstelse"),
+    ("2024-06-30", "Stadfæstelse"),
+    ("2024-08-15", "Ændring"),
+    ("2024-10-01", "Stadfæstelse"),
+    ("2024-11-11", "Stadfæstelse"),
+    ("2024-12-20", "Hjemvisning"),
+]
+THIS_YEAR = [
+    ("2025-01-15", "Hjemvisning"),
+    ("2025-02-03", "Ændring"),
+    ("2025-04-22", "Stadfæstelse"),
+    ("2025-05-02", "Hjemvisning"),
+    ("2025-06-30", "Afvisning"),
+]
+
+
+def test_a_register_ending_30_june_gives_the_year_so_far_and_its_quarters(tmp_path: Path) -> None:
+    cases = read_cases(register(tmp_path, LAST_YEAR + THIS_YEAR))
+    figures = running_figures(cases, "Norddjurs", "boernehandicap", 2025)
+    assert figures.until == dt.date(2025, 6, 30)
+    assert (figures.so_far["omgjort"], figures.so_far["realitetsbehandlede"]) == (3, 4)
+    assert figures.quarters["kvartal"].tolist() == [1, 2]
+    assert figures.quarters["omgjort"].tolist() == [2, 1]
+    assert figures.quarters["realitetsbehandlede"].tolist() == [2, 2]
+    assert figures.last_year is not None
+    assert (figures.last_year["omgjort"], figures.last_year["realitetsbehandlede"]) == (1, 4)
+    assert figures.change is not None and figures.change.direction == "none"  # 3/4 vs 1/4
+    assert figures.forecast is not None
+    assert figures.forecast.expected_remaining == 4  # last year after 30 June
+    assert figures.forecast.lower <= 3 / 4 <= figures.forecast.upper
+
+
+def test_the_same_period_last_year_ends_on_the_same_day(tmp_path: Path) -> None:
+    cases = read_cases(register(tmp_path, LAST_YEAR + THIS_YEAR))
+    figures = running_figures(cases, 707, "boernehandicap", 2025, until=dt.date(2025, 3, 31))
+    assert figures.last_year is not None
+    assert figures.last_year["realitetsbehandlede"] == 2  # 10 February and 5 March 2024
+    assert figures.quarters["kvartal"].tolist() == [1]
+
+
+def test_a_year_with_no_cases_yet_has_no_rate_but_a_forecast(tmp_path: Path) -> None:
+    others = [("2025-03-01", "Stadfæstelse")]
+    path = register(tmp_path, LAST_YEAR)
+    text = path.read_text(encoding="utf-8") + "".join(
+        f"X{n};751;{day};BL § 86;{outcome}\n" for n, (day, outcome) in enumerate(others)
+    )
+    path.write_text(text, encoding="utf-8")
+    figures = running_figures(read_cases(path), 707, "boernehandicap", 2025)
+    assert figures.so_far["realitetsbehandlede"] == 0
+    assert math.isnan(figures.so_far["omgoerelsesprocent"])
+    assert figures.until == dt.date(2025, 3, 1)  # the register ends with another kommune's case
+    assert figures.forecast is not None and figures.forecast.expected_remaining == 7
+    assert figures.forecast.lower == 0.0 and figures.forecast.upper == 1.0
+
+
+def test_without_last_year_there_is_no_comparison_or_forecast(tmp_path: Path) -> None:
+    figures = running_figures(
+        read_cases(register(tmp_path, THIS_YEAR)), 707, "boernehandicap", 2025
+    )
+    assert figures.last_year is None and figures.change is None and figures.forecast is None
+
+
+def test_a_register_without_decision_dates_is_a_danish_error(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        ("Sags-id", "Kommunekode", "År", "Paragraf", "Udfald"),
+        [("S1", 707, 2025, "BL § 86", "Hjemvisning")],
+        title=None,
+    )
+    with pytest.raises(OmgError, match="ingen kolonne med afgørelsesdato"):
+        running_figures(read_cases(path), 707, "boernehandicap", 2025)
