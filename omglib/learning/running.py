@@ -18,6 +18,7 @@ from omglib import registry, stats
 from omglib.errors import OmgError
 from omglib.forecast import YearForecast, forecast_year
 from omglib.io.readers import CaseTable, cases_per_area
+from omglib.memo import derived
 from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, add_rates, count_outcomes
 
 QUARTERS = (1, 2, 3, 4)
@@ -55,11 +56,10 @@ def running_figures(
 ) -> RunningFigures:
     """The running figures (see the module docstring). `until` defaults to the last
     decision date in the register (the day the extract ends), at most 31 December."""
-    decisions = _dated(cases)
+    decisions, per_area = _register(cases)
     code = registry.kommune_code(kommune)
     area = registry.resolve_area(area)
     end = min(until or decisions["afgoerelsesdato"].max(), dt.date(year, 12, 31))
-    per_area = cases_per_area(decisions)
     mine = per_area[(per_area["kommunekode"] == code) & (per_area["omraade"] == area)]
     this_year = _within(mine, year, end)
     covered = bool((decisions["aar"] == year - 1).any())
@@ -86,6 +86,14 @@ def running_figures(
     return RunningFigures(
         code, area, year, end, so_far, last_year, change, _quarters(this_year, end), forecast
     )
+
+
+@derived
+def _register(cases: CaseTable) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The register's dated partial decisions, and its cases per area; made once per
+    register (every kommune, area and year of a report or a backtest reads them)."""
+    decisions = _dated(cases)
+    return decisions, cases_per_area(decisions)
 
 
 def _dated(cases: CaseTable) -> pd.DataFrame:
