@@ -134,6 +134,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], mask_cpr: bool) -> Non
 @rates_options
 @out_option(help="Skriv til denne fil i stedet for skærmen.")
 @mask_cpr_option
+@click.option(
+    "--alerts",
+    "alerts_path",
+    type=PATH,
+    help="Kommunens varslingsregler (YAML) for de løbende tal fra et sagsregister.",
+)
 def rates(
     data_path: Path | None,
     volumes_path: Path | None,
@@ -143,8 +149,10 @@ def rates(
     output_format: str,
     out: Path | None,
     mask_cpr: bool,
+    alerts_path: Path | None,
 ) -> None:
-    """Omgørelsesprocent med interval, landsniveau, test og udvikling."""
+    """Omgørelsesprocent med interval, landsniveau, test og udvikling; fra et sagsregister,
+    der slutter inden årets udgang, også årets løbende tal og en prognose for hele året."""
     data = inputs.data_or_demo(data_path, mask_cpr)
     volumes = inputs.volumes_or_demo(volumes_path, data_path, mask_cpr)
     if kommune.strip().lower() in {"all", "alle"}:
@@ -152,6 +160,7 @@ def rates(
     else:
         figures = key_figures(data, kommune, area, year, volumes=volumes)
         text = summaries.render_key_figures(figures, output_format)
+        text += _running(data_path, kommune, area, year, alerts_path, mask_cpr, output_format)
     if output_format == "csv" and data.provenance.synthetic:
         click.echo(danish.SYNTHETIC_NOTICE, err=True)  # stdout stays a plain table
     if out is None:
@@ -159,6 +168,30 @@ def rates(
     else:
         write_text_atomic(out, text)
         click.echo(f"Skrev {out}")
+
+
+def _running(
+    data_path: Path | None,
+    kommune: str,
+    area: str,
+    year: int,
+    alerts_path: Path | None,
+    mask_cpr: bool,
+    output_format: str,
+) -> str:
+    """The running figures of a dated case register that ends inside the year (text
+    output only), or why the alert rules cannot be used."""
+    register = inputs.dated_register(data_path, mask_cpr)
+    if register is None or output_format != "table":
+        if alerts_path is not None:
+            raise OmgError(
+                "--alerts kræver et sagsregister med afgørelsesdatoer som --data og "
+                "tabeludskrift (--format table)"
+            )
+        return ""
+    from omglib.learning.runningview import register_running_text
+
+    return register_running_text(register, kommune, area, year, alerts_path)
 
 
 @main.command("map")

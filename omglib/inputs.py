@@ -13,6 +13,7 @@ from pathlib import Path
 from omglib import demodata
 from omglib.dataset import Dataset, Volumes
 from omglib.io.readers import CaseTable, read_cases, read_data, read_volumes
+from omglib.io.sources import read_source
 
 FileName = str | Path | None
 
@@ -48,3 +49,15 @@ def cases_or_demo(
     if is_demo(data_file):
         return read_cases(demodata.packaged_file("sager"), mask_cpr=mask_cpr)
     return None
+
+
+def dated_register(data_file: FileName, mask_cpr: bool = False) -> CaseTable | None:
+    """The named data file as a case register when it is one with decision dates (the
+    early warning's running figures need them), else None; never the demo data."""
+    if is_demo(data_file):
+        return None
+    assert data_file is not None
+    columns = read_source(data_file).frame.columns
+    if "udfald" not in columns or "afgoerelsesdato" not in columns:
+        return None
+    return read_cases(data_file, mask_cpr=mask_cpr)

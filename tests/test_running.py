@@ -99,3 +99,42 @@ def test_a_register_without_decision_dates_is_a_danish_error(tmp_path: Path) -> 
     )
     with pytest.raises(OmgError, match="ingen kolonne med afgørelsesdato"):
         running_figures(read_cases(path), 707, "boernehandicap", 2025)
+
+
+def rates(*arguments: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from omglib.cli import main
+
+    result = CliRunner().invoke(main, ["rates", *arguments])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_omg_rates_on_a_register_ending_mid_year_says_so_and_forecasts(tmp_path: Path) -> None:
+    path = register(tmp_path, LAST_YEAR + THIS_YEAR)
+    alerts = tmp_path / "varsling.yaml"
+    alerts.write_text("boernehandicap:\n  over: 20 %\n", encoding="utf-8")
+    code, out, _ = rates(
+        "--data", str(path), "--kommune", "Norddjurs", "--area", "boernehandicap",
+        "--year", "2025", "--alerts", str(alerts),
+    )  # fmt: skip
+    assert code == 0
+    assert "Løbende tal for 2025 til og med 30. juni 2025" in out
+    assert "Omgørelsesprocent 75,0 % (3 af 4 sager;" in out
+    assert "2. kvartal: 50,0 % (1 af 2 sager;" in out
+    assert "Prognose for hele 2025: 75,0 %" in out and "ikke et resultat" in out
+    assert "Varsel" not in out  # 3 of 4 is not significantly above 20 %
+
+
+def test_omg_rates_on_a_whole_year_shows_no_running_figures(tmp_path: Path) -> None:
+    code, out, _ = rates(
+        "--data", str(register(tmp_path, LAST_YEAR)), "--kommune", "707",
+        "--area", "boernehandicap", "--year", "2024",
+    )  # fmt: skip
+    assert code == 0 and "Løbende tal" not in out
+
+
+def test_alert_rules_without_a_dated_register_are_refused() -> None:
+    code, _, err = rates("--kommune", "707", "--area", "boernehandicap", "--year", "2024",
+                         "--alerts", "varsling.yaml")  # fmt: skip
+    assert code != 0 and "--alerts kræver et sagsregister med afgørelsesdatoer" in err

@@ -1,0 +1,98 @@
+"""The running figure in Danish words, for `omg rates` (and the reports to come): the
+year so far with its counts and interval, against the same months of last year, per
+quarter, the full-year forecast with what it assumes, and any alert that fired."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from omglib import registry, stats
+from omglib.io.readers import CaseTable
+from omglib.learning.alerts import Alert, fired, read_alert_rules
+from omglib.learning.running import RunningFigures, running_figures
+from omglib.present import danish
+
+
+def register_running_text(
+    cases: CaseTable, kommune: int | str, area: str, year: int, alerts_file: Path | None
+) -> str:
+    """The running figures `omg rates` adds for a register that ends inside `year`, with
+    the alerts of `alerts_file`; "" when the register covers the whole year (the year's
+    figures are then final): when it has decisions of a later year, or its last
+    decision of the year is in December."""
+    figures = running_figures(cases, kommune, area, year)
+    later = bool((cases.partial_decisions["aar"] > year).any())
+    if later or figures.until.month == 12:
+        return ""
+    rules = read_alert_rules(alerts_file) if alerts_file is not None else {}
+    rule = rules.get(figures.area)
+    return "\n" + running_text(figures, fired(figures, rule) if rule is not None else [])
+
+
+def running_text(figures: RunningFigures, alerts: list[Alert] | None = None) -> str:
+    """The running figures as lines of text (alerts first, where a reader sees them)."""
+    year, until = figures.year, danish.format_date(figures.until)
+    place = (
+        f"{registry.area_text(figures.area)}, {registry.kommune_name(figures.kommunekode)} Kommune"
+    )
+    lines = [alert.text for alert in alerts or []]
+    lines += [
+        f"Løbende tal for {year} til og med {until} ({place}):",
+        f"  Omgørelsesprocent {_rate(figures.so_far)}",
+        f"  {_against_last_year(figures)}",
+        *(
+            f"  {int(row['kvartal'])}. kvartal: {_rate(row)}"
+            for _, row in figures.quarters.iterrows()
+        ),
+        f"  {_forecast(figures)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _rate(row: pd.Series) -> str:
+    """ "75,0 % (3 af 4 sager; 95 %-interval 30,1 %–95,4 %)", or that there are no cases."""
+    cases = int(row["realitetsbehandlede"])
+    if cases == 0:
+        return "kan ikke opgøres – ingen realitetsbehandlede sager endnu"
+    counts = danish.format_counts(int(row["omgjort"]), cases)
+    interval = danish.format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])
+    return f"{danish.format_pct(row['omgoerelsesprocent'])} ({counts}; 95 %-interval {interval})"
+
+
+def _against_last_year(figures: RunningFigures) -> str:
+    if figures.last_year is None or figures.change is None:
+        return f"Registeret dækker ikke {figures.year - 1}, så der er intet at sammenligne med."
+    before = figures.last_year
+    counts = danish.format_counts(int(before["omgjort"]), int(before["realitetsbehandlede"]))
+    same = f"Samme periode {figures.year - 1}: {danish.format_pct(before['omgoerelsesprocent'])} ({counts})"
+    verdict = {
+        stats.Verdict.INCREASE: "på vej mod et højere niveau end sidste år (statistisk sikkert)",
+        stats.Verdict.DECREASE: "på vej mod et lavere niveau end sidste år (statistisk sikkert)",
+        stats.Verdict.NO_CHANGE: "forskellen kan skyldes tilfældigheder",
+        stats.Verdict.NO_CASES_IN_PERIOD: "ingen sager at sammenligne i den ene periode",
+    }[figures.change.verdict]
+    return f"{same} – {verdict}."
+
+
+def _forecast(figures: RunningFigures) -> str:
+    forecast = figures.forecast
+    if forecast is None:
+        return "Ingen prognose: den kræver tal for hele sidste år at beregne tempoet ud fra."
+    if forecast.rate != forecast.rate:
+        return f"Ingen prognose: ingen sager hidtil, og ingen ventet resten af {figures.year}."
+    after = danish.format_date(_same_day_last_year(figures.until))
+    remaining = danish.format_count(int(forecast.expected_remaining), "sag", "sager")
+    interval = danish.format_interval(forecast.lower, forecast.upper)
+    return (
+        f"Prognose for hele {figures.year}: {danish.format_pct(forecast.rate)} (95 %-"
+        f"prognoseinterval {interval}). Den forudsætter, at resten af året bringer lige så "
+        f"mange sager som sidste år efter {after} ({remaining}), og at de afgøres som årets "
+        "sager hidtil. Det er en prognose, ikke et resultat."
+    )
+
+
+def _same_day_last_year(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
