@@ -20,6 +20,7 @@ import shapely
 
 from omglib import memo
 from omglib.geo.static import highlight_point
+from omglib.present.display import built_unchecked
 from omglib.present.palette import OUTLINE_COLOUR
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ LABEL_CHAR_WIDTH: Final = 0.62
 """A bold character's width as a share of the font size, to size the label's box."""
 
 
+@built_unchecked
 def interactive_chart(kort: Danmarkskort, width: int, height: int | None) -> alt.LayerChart:
     """The layered chart; without a height the map's proportions decide it."""
     if height is None:

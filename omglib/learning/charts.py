@@ -24,7 +24,7 @@ from omglib.present.charts.common import (
     rate_axis,
     tooltips,
 )
-from omglib.present.display import Figure
+from omglib.present.display import Figure, built_unchecked
 
 # --- the learning loop ------------------------------------------------------------------
 
@@ -32,6 +32,7 @@ NO_REASONS: Final = "Ingen omgjorte sager med registreret årsag"
 NO_REMANDS: Final = "Ingen hjemviste sager"
 
 
+@built_unchecked
 def reasons(ranking: analyses.ReasonRanking) -> Figure:
     """Reasons for overturning as a Pareto chart: a bar per reason (cases naming it),
     most frequent first, and the cumulative share of all reasons named as a line."""
@@ -78,6 +79,7 @@ def reasons(ranking: analyses.ReasonRanking) -> Figure:
     return Figure(chart, ranking.text, table)
 
 
+@built_unchecked
 def follow_up(result: analyses.FollowUp) -> Figure:
     """What happened after the remands: a bar per follow-up in the coded order, with
     its count of the remands."""

@@ -45,11 +45,12 @@ from omglib.present.charts.common import (
     tooltips,
     with_texts,
 )
-from omglib.present.display import Figure
+from omglib.present.display import Figure, built_unchecked
 
 # --- 4. funnel plot -------------------------------------------------------------------
 
 
+@built_unchecked
 def funnel(table: pd.DataFrame, kommune: int) -> Figure:
     """Funnel plot: every kommune with cases at (cases, rate), the national rate as a
     line and its 95 % and 99,8 % control limits as curves; `kommune` highlighted and
@@ -199,6 +200,7 @@ def _position(chosen: pd.DataFrame, national: float) -> str:
 # --- 5. ranking -----------------------------------------------------------------------
 
 
+@built_unchecked
 def ranking(table: pd.DataFrame, highlight: int | None = None) -> Figure:
     """All kommuner with cases sorted by omgørelsesprocent, highest first, each as a
     point with its 95 % interval (hollow on few cases), the national rate as a line and
@@ -270,6 +272,7 @@ def _ranking_description(
 # --- 6. distribution of rates ---------------------------------------------------------
 
 
+@built_unchecked
 def distribution(table: pd.DataFrame) -> Figure:
     """A histogram of the kommuner's omgørelsesprocenter in bins of 5 percentage points,
     only kommuner with at least `stats.DEFAULT_MIN_CASES` cases (on fewer, a rate says

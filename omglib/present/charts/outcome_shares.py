@@ -26,11 +26,12 @@ from omglib.present.charts.common import (
     tooltips,
 )
 from omglib.present.contrast import readable_text_colour
-from omglib.present.display import Figure
+from omglib.present.display import Figure, built_unchecked
 
 # --- 2. outcomes against the country --------------------------------------------------
 
 
+@built_unchecked
 def outcomes(distribution: pd.DataFrame) -> Figure:
     """The outcomes (udfald) of the kommune and of the whole country as horizontal 100 %
     bars, one per `hvem` in input order; shares with counts and 95 % intervals in the

@@ -29,11 +29,12 @@ from omglib.present.charts.common import (
     tooltips,
     with_texts,
 )
-from omglib.present.display import Figure
+from omglib.present.display import Figure, built_unchecked
 
 # --- 3. provisions --------------------------------------------------------------------
 
 
+@built_unchecked
 def provisions(breakdown: pd.DataFrame) -> Figure:
     """The omgørelsesprocent per provision (paragraf, in input order) as a point with
     its 95 % interval, hollow where it rests on few cases, and the national rate for the

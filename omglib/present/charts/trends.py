@@ -29,11 +29,12 @@ from omglib.present.charts.common import (
     tooltips,
     with_texts,
 )
-from omglib.present.display import Figure
+from omglib.present.display import Figure, built_unchecked
 
 # --- 1. the kommune's trend ------------------------------------------------------------
 
 
+@built_unchecked
 def trend(key: KeyFigures) -> Figure:
     """The kommune's omgørelsesprocent per year as a line with points, its 95 % interval
     as a band and the national rate as a dashed line. Years without cases have no point
@@ -101,6 +102,7 @@ def _trend_description(key: KeyFigures) -> str:
 # --- 7. the national trend ------------------------------------------------------------
 
 
+@built_unchecked
 def national_trend(national: pd.DataFrame) -> Figure:
     """The national omgørelsesprocent per year as a line with points and its 95 %
     interval as a band; counts and what the figure rests on (`grundlag`) in tooltips."""
