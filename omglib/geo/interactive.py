@@ -61,8 +61,9 @@ def interactive_chart(kort: Danmarkskort, width: int, height: int | None) -> alt
         layers.append(_shapes(kort, enlarged, "forstoerrelse"))
     if kort.highlight is not None:
         layers += _highlight_label(kort, width, height)
-    chart = alt.layer(*layers).project(type="identity", reflectY=True)
-    return chart.properties(  # type: ignore[return-value]
+    return alt.LayerChart(
+        layer=layers,
+        projection=alt.Projection(type="identity", reflectY=True),
         width=width,
         height=height,
         title=alt.TitleParams(kort.title, subtitle=kort.credits, anchor="start"),

@@ -107,6 +107,10 @@ def follow_up(result: analyses.FollowUp) -> Figure:
     labels = base.mark_text(align="left", dx=4, fontSize=11, color=TEXT_COLOUR).encode(
         x=alt.X("sager:Q"), text=alt.Text("etiket:N")
     )
-    chart = alt.layer(bars.properties(name="opfoelgning"), labels.properties(name="tal"))
-    chart = chart.properties(width=WIDTH - 120, height=ROW_HEIGHT * 2 * len(frame))
+    chart = alt.layer(
+        bars.properties(name="opfoelgning"),
+        labels.properties(name="tal"),
+        width=WIDTH - 120,
+        height=ROW_HEIGHT * 2 * len(frame),
+    )
     return Figure(chart, result.text, table)

@@ -63,7 +63,7 @@ def funnel(table: pd.DataFrame, kommune: int) -> Figure:
     national = national_rate(table)
     layers = [] if national is None else _funnel_lines(national, cases)
     points = _funnel_points(cases, groups, kommune if shown else None)
-    chart = alt.layer(*layers, *points).properties(width=WIDTH, height=HEIGHT)
+    chart = alt.layer(*layers, *points, width=WIDTH, height=HEIGHT)
     description = _funnel_description(cases, kommune, national, len(table) - len(cases))
     return Figure(chart, description, result)
 
@@ -233,7 +233,7 @@ def ranking(table: pd.DataFrame, highlight: int | None = None) -> Figure:
     national = national_rate(table)
     if national is not None:
         layers.append(national_rule(national, "vertical"))
-    chart = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(cases))
+    chart = alt.layer(*layers, width=WIDTH, height=ROW_HEIGHT * len(cases))
     return Figure(chart, _ranking_description(cases, name, shown, national), result)
 
 
@@ -305,7 +305,7 @@ def distribution(table: pd.DataFrame) -> Figure:
     )
     national = national_rate(table)
     layers = [bars] if national is None else [bars, national_rule(national, "vertical")]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
+    chart = alt.layer(*layers, width=WIDTH, height=HEIGHT)
     return Figure(chart, _distribution_description(table, enough, national), result)
 
 

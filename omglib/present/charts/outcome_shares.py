@@ -66,8 +66,12 @@ def outcomes(distribution: pd.DataFrame) -> Figure:
         )
     )
     who = list(dict.fromkeys(frame["hvem"]))
-    chart = alt.layer(bars.properties(name="udfald"), labels.properties(name="etiketter"))
-    chart = chart.properties(width=WIDTH, height=BAR_HEIGHT * len(who))
+    chart = alt.layer(
+        bars.properties(name="udfald"),
+        labels.properties(name="etiketter"),
+        width=WIDTH,
+        height=BAR_HEIGHT * len(who),
+    )
     return Figure(chart, _outcome_description(frame), _outcome_table(frame, who, kinds))
 
 

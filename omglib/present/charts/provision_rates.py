@@ -72,7 +72,7 @@ def provisions(breakdown: pd.DataFrame) -> Figure:
         )
         .properties(name="landsniveau")
     )
-    chart = alt.layer(*layers, ticks).properties(width=WIDTH, height=ROW_HEIGHT * 2 * len(frame))
+    chart = alt.layer(*layers, ticks, width=WIDTH, height=ROW_HEIGHT * 2 * len(frame))
     return Figure(chart, _provision_description(frame), table)
 
 

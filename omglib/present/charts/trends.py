@@ -78,8 +78,12 @@ def trend(key: KeyFigures) -> Figure:
         ),
     )
     chart = alt.layer(
-        band.properties(name="interval"), *lines, points.properties(name="punkter")
-    ).properties(width=WIDTH, height=HEIGHT)
+        band.properties(name="interval"),
+        *lines,
+        points.properties(name="punkter"),
+        width=WIDTH,
+        height=HEIGHT,
+    )
     table = rate_table(frame, "aar", "År").assign(**{NATIONAL_TITLE: frame["landsniveau_text"]})
     return Figure(chart, _trend_description(key), table)
 
@@ -131,7 +135,9 @@ def national_trend(national: pd.DataFrame) -> Figure:
         band.properties(name="interval"),
         line.properties(name="landsniveau"),
         points.properties(name="punkter"),
-    ).properties(width=WIDTH, height=HEIGHT)
+        width=WIDTH,
+        height=HEIGHT,
+    )
     return Figure(chart, _national_trend_description(frame), result)
 
 
