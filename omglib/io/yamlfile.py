@@ -19,6 +19,7 @@ from typing import ClassVar, Final, TypeVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from omglib import registry
 from omglib.errors import DataError, Problem
 from omglib.formats import listed, plural
 from omglib.io.privacy import FOUND, Pseudonyms, find_cpr, hide_cpr
@@ -161,6 +162,13 @@ class YamlReader:
             message = f"ukendt {what} '{written}'{did_you_mean(guess)} {expected}"
             self.flag(field[1], field[0].value, message)
         return value
+
+    def area(self, field: Field) -> str | None:
+        """An area by id or Danish name ("boernehandicap", "Børnehandicapområdet")."""
+        known = {fold(area.id): area.id for area in registry.areas().values()}
+        known.update({fold(area.name): area.id for area in registry.areas().values()})
+        expected = f"Forventede {listed(list(registry.areas()), 'eller')}"
+        return self.choice(field, known, "område", expected)
 
 
 def compose(raw: bytes, name: str) -> Node | None:

@@ -31,7 +31,6 @@ from omglib.formats import listed
 from omglib.io.yamlfile import Field, LineProblem, YamlReader, compose
 from omglib.learning.handleplan import parse_threshold
 from omglib.learning.running import RunningFigures
-from omglib.names import fold
 from omglib.present import danish
 
 _RULE_FIELDS: Final = ("over", "over_sidste_aar")
@@ -76,7 +75,7 @@ class _Reader(YamlReader):
 
     def rule(self, field: Field) -> AreaRule | None:
         key, node = field
-        area = self.area_key(field)
+        area = self.area((key, key))  # the area is the rule's key
         fields = self.fields(node, _RULE_FIELDS, f"en regel for {key.value}", at=key)
         if area is None or fields is None:
             return None
@@ -86,13 +85,6 @@ class _Reader(YamlReader):
         over = fields.parse("over", self.share)
         last_year = fields.parse("over_sidste_aar", self.yes_no)
         return AreaRule(area, over, bool(last_year))
-
-    def area_key(self, field: Field) -> str | None:
-        key = field[0]
-        known = {fold(area.id): area.id for area in registry.areas().values()}
-        known.update({fold(area.name): area.id for area in registry.areas().values()})
-        expected = f"Forventede {listed(list(registry.areas()), 'eller')}"
-        return self.choice((key, key), known, "område", expected)
 
     def share(self, field: Field) -> float | None:
         written = self.text(field)

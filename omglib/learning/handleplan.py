@@ -183,12 +183,6 @@ class _Reader(YamlReader):
         expected = f"Forventede {listed(STATUSES, 'eller')}"
         return self.choice(field, known, "status", expected)
 
-    def area(self, field: Field) -> str | None:
-        known = {fold(area.id): area.id for area in registry.areas().values()}
-        known.update({fold(area.name): area.id for area in registry.areas().values()})
-        expected = f"Forventede {listed(list(registry.areas()), 'eller')}"
-        return self.choice(field, known, "område", expected)
-
     def figure(self, field: Field) -> str | None:
         known = {fold(name): name for name in plantargets.FIGURES}
         known.update({fold(figure.label): name for name, figure in plantargets.FIGURES.items()})

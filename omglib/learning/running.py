@@ -63,8 +63,8 @@ def running_figures(
     mine = per_area[(per_area["kommunekode"] == code) & (per_area["omraade"] == area)]
     this_year = _within(mine, year, end)
     covered = bool((decisions["aar"] == year - 1).any())
-    same_day = _same_day(end, year - 1)
-    last_year = _counted(_within(mine, year - 1, same_day)) if covered else None
+    last_year_end = same_day(end, year - 1)
+    last_year = _counted(_within(mine, year - 1, last_year_end)) if covered else None
     so_far = _counted(this_year)
     change = (
         None
@@ -78,7 +78,7 @@ def running_figures(
     )
     forecast = None
     if covered:
-        later = mine[(mine["aar"] == year - 1) & (mine["afgoerelsesdato"] > same_day)]
+        later = mine[(mine["aar"] == year - 1) & (mine["afgoerelsesdato"] > last_year_end)]
         expected = float(_counted(later)["realitetsbehandlede"])
         forecast = forecast_year(
             int(so_far["omgjort"]), int(so_far["realitetsbehandlede"]), expected
@@ -111,8 +111,9 @@ def _within(rows: pd.DataFrame, year: int, until: dt.date) -> pd.DataFrame:
     return rows[(rows["aar"] == year) & (rows["afgoerelsesdato"] <= until)]
 
 
-def _same_day(day: dt.date, year: int) -> dt.date:
-    """The same day of another year (28 February for 29 February)."""
+def same_day(day: dt.date, year: int) -> dt.date:
+    """The same day of another year (28 February for 29 February): where last year's
+    comparison period ends and its pace for the rest of the year begins."""
     return (
         day.replace(year=year, day=min(day.day, 28)) if day.month == 2 else day.replace(year=year)
     )

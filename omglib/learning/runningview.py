@@ -4,7 +4,6 @@ quarter, the full-year forecast with what it assumes, and any alert that fired."
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pandas as pd
 from omglib import registry, stats
 from omglib.io.readers import CaseTable
 from omglib.learning.alerts import Alert, fired, read_alert_rules
-from omglib.learning.running import RunningFigures, running_figures
+from omglib.learning.running import RunningFigures, running_figures, same_day
 from omglib.present import danish
 
 
@@ -83,7 +82,7 @@ def _forecast(figures: RunningFigures) -> str:
         return "Ingen prognose: den kræver tal for hele sidste år at beregne tempoet ud fra."
     if forecast.rate != forecast.rate:
         return f"Ingen prognose: ingen sager hidtil, og ingen ventet resten af {figures.year}."
-    after = danish.format_date(_same_day_last_year(figures.until))
+    after = danish.format_date(same_day(figures.until, figures.year - 1))
     remaining = danish.format_count(int(forecast.expected_remaining), "sag", "sager")
     interval = danish.format_interval(forecast.lower, forecast.upper)
     return (
@@ -92,7 +91,3 @@ def _forecast(figures: RunningFigures) -> str:
         f"mange sager som sidste år efter {after} ({remaining}), og at de afgøres som årets "
         "sager hidtil. Det er en prognose, ikke et resultat."
     )
-
-
-def _same_day_last_year(day: dt.date) -> dt.date:
-    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
