@@ -11,6 +11,16 @@ from pathlib import Path
 from omglib.errors import OmgError
 
 
+def default_cache_dir() -> Path:
+    """Where omglib keeps what it can make again (prepared boundaries, the Vega bundle):
+    `OMG_CACHE_DIR`, else `$XDG_CACHE_HOME/omglib`, else `~/.cache/omglib`."""
+    override = os.environ.get("OMG_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "omglib"
+
+
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write UTF-8 text to a temporary file beside `path`, then rename it into place."""
     return write_bytes_atomic(path, text.encode("utf-8"))

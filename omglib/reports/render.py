@@ -28,8 +28,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from omglib import __version__
-from omglib.geo.boundaries import default_cache_dir
-from omglib.output import write_text_atomic
+from omglib.output import default_cache_dir, write_text_atomic
 from omglib.present.display import ATTACHMENT_MIME, FIGURE_MIME, LOCALE, figure_spec
 from omglib.present.html import render
 from omglib.reports.assets import SHARED_SNIPPET, SharedAssets

@@ -43,7 +43,7 @@ from omglib.geo.boundaries.simplify import (
     MAX_GEOJSON_BYTES,
     Geometries,
 )
-from omglib.output import file_sha256
+from omglib.output import default_cache_dir, file_sha256
 from omglib.registry import kommune_name
 
 
@@ -52,16 +52,6 @@ def boundaries_path(explicit: str | Path | None) -> Path | None:
     environment variable, else None (the caller then draws the tile map)."""
     chosen = explicit if explicit not in (None, "") else os.environ.get("OMG_BOUNDARIES")
     return Path(chosen).expanduser() if chosen else None
-
-
-def default_cache_dir() -> Path:
-    """Where prepared boundaries are cached: `OMG_CACHE_DIR`, else
-    `$XDG_CACHE_HOME/omglib`, else `~/.cache/omglib`."""
-    override = os.environ.get("OMG_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "omglib"
 
 
 def load_boundaries(
