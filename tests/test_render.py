@@ -3,7 +3,9 @@ and numbers; display values; the narrative framing and its provenance footer."""
 
 from __future__ import annotations
 
+import base64
 import datetime
+import io
 import re
 from pathlib import Path
 
@@ -11,6 +13,8 @@ import altair as alt
 import nbformat
 import pandas as pd
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from omglib.figures import key_figures
 from omglib.present import briefing, narrative
@@ -19,6 +23,7 @@ from omglib.reports.render import (
     STATIC_FONT,
     figure_html,
     render_html,
+    render_pdf,
     stylesheet,
     vega_script,
 )
@@ -59,17 +64,25 @@ def test_interactive_figure_escapes_its_spec_and_description() -> None:
     assert "<details><summary>Tallene bag figuren</summary>" in markup
 
 
-def test_static_figure_is_an_svg_with_its_table() -> None:
+def static_svgs(markup: str) -> list[str]:
+    """The SVG drawings of a static page's figure images."""
+    uris = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', markup)
+    return [base64.b64decode(uri).decode("utf-8") for uri in uris]
+
+
+def test_static_figure_is_an_svg_image_described_and_with_its_table() -> None:
     markup = figure_html(small_figure().payload(), static=True)
-    assert "<svg" in markup and "<script" not in markup
+    [svg] = static_svgs(markup)
+    assert svg.startswith("<svg") and "viewBox=" in svg and "<script" not in markup
+    assert 'alt="To søjler &lt;b&gt;ikke fed&lt;/b&gt;."' in markup
     assert '<th scope="col">Navn</th>' in markup
 
 
 def test_static_figure_is_laid_out_in_the_font_the_pdf_draws_it_with() -> None:
     """vl-convert measures the labels, WeasyPrint draws them: with different fonts a long
     axis label ran past the chart's edge in the PDF."""
-    markup = figure_html(small_figure().payload(), static=True)
-    fonts = set(re.findall(r'font-family="([^"]+)"', markup))
+    [svg] = static_svgs(figure_html(small_figure().payload(), static=True))
+    fonts = set(re.findall(r'font-family="([^"]+)"', svg))
     assert fonts == {STATIC_FONT}
     page_fonts = re.search(r"html \{ font-family: ([^;]+);", stylesheet())
     assert page_fonts is not None and page_fonts[1].startswith(f'"{STATIC_FONT}"')
@@ -88,7 +101,43 @@ def test_page_has_no_code_no_cdn_and_one_script_only_with_figures() -> None:
 
 def test_static_page_has_no_script() -> None:
     page = render_html(notebook_with({FIGURE_MIME: small_figure().payload()}), "Titel", static=True)
-    assert "<script" not in page and "<svg" in page
+    assert "<script" not in page and len(static_svgs(page)) == 1
+
+
+def structure_elements(node: object) -> list[DictionaryObject]:
+    """Every element of a tagged PDF's structure tree below `node`."""
+    if isinstance(node, IndirectObject):
+        node = node.get_object()
+    if isinstance(node, ArrayObject):
+        return [element for child in node for element in structure_elements(child)]
+    if not isinstance(node, DictionaryObject) or "/K" not in node:
+        return []
+    return [node, *structure_elements(node["/K"])]
+
+
+def test_pdf_figure_is_tagged_with_its_description_as_alternative_text() -> None:
+    """A screen reader announces a figure in the PDF by its alternative text."""
+    notebook = notebook_with({FIGURE_MIME: small_figure("Søjler for Aarhus.").payload()})
+    root = PdfReader(io.BytesIO(render_pdf(notebook, "Titel"))).trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    figures = [
+        element
+        for element in structure_elements(root["/StructTreeRoot"])
+        if element.get("/S") == "/Figure"
+    ]
+    assert [str(figure["/Alt"]) for figure in figures] == ["Søjler for Aarhus."]
+
+
+def test_pdf_is_the_same_whatever_was_printed_before_in_the_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fonts and stylesheet are kept between PDFs; a PDF must not depend on that."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    first = notebook_with({FIGURE_MIME: small_figure("Først.").payload()})
+    second = notebook_with({"text/markdown": "Andet: *æøå* ÆØÅ"}, {"text/plain": "x"})
+    alone = render_pdf(second, "Anden")
+    render_pdf(first, "Første")
+    assert render_pdf(second, "Anden") == alone
 
 
 def test_table_html_escapes_and_has_no_index_or_ids() -> None:
