@@ -6,6 +6,7 @@ traceback only with --debug). `omg validate` lists every problem it finds.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import traceback
@@ -31,6 +32,7 @@ from omglib.cli_options import (
 )
 from omglib.errors import DataError, OmgError
 from omglib.figures import key_figures, kommune_table
+from omglib.io.readers import CaseTable
 from omglib.output import write_text_atomic
 from omglib.present import danish, summaries
 
@@ -159,8 +161,10 @@ def rates(
         text = summaries.render_kommune_table(kommune_table(data, area, year), data, output_format)
     else:
         figures = key_figures(data, kommune, area, year, volumes=volumes)
-        text = summaries.render_key_figures(figures, output_format)
-        text += _running(data_path, kommune, area, year, alerts_path, mask_cpr, output_format)
+        register = inputs.dated_register(data_path, mask_cpr)
+        until = None if register is None else _part_year_end(register, year)
+        text = summaries.render_key_figures(figures, output_format, until)
+        text += _running(register, kommune, area, year, alerts_path, output_format)
     if output_format == "csv" and data.provenance.synthetic:
         click.echo(danish.SYNTHETIC_NOTICE, err=True)  # stdout stays a plain table
     if out is None:
@@ -170,18 +174,22 @@ def rates(
         click.echo(f"Skrev {out}")
 
 
+def _part_year_end(register: CaseTable, year: int) -> dt.date | None:
+    from omglib.learning.running import part_year_end  # reads scipy: only for registers
+
+    return part_year_end(register, year)
+
+
 def _running(
-    data_path: Path | None,
+    register: CaseTable | None,
     kommune: str,
     area: str,
     year: int,
     alerts_path: Path | None,
-    mask_cpr: bool,
     output_format: str,
 ) -> str:
     """The running figures of a dated case register that ends inside the year (text
     output only), or why the alert rules cannot be used."""
-    register = inputs.dated_register(data_path, mask_cpr)
     if register is None or output_format != "table":
         if alerts_path is not None:
             raise OmgError(

@@ -3,7 +3,10 @@ against the same months of last year, and the full-year forecast at last year's 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import math
 from pathlib import Path
 
@@ -138,3 +141,32 @@ def test_alert_rules_without_a_dated_register_are_refused() -> None:
     code, _, err = rates("--kommune", "707", "--area", "boernehandicap", "--year", "2024",
                          "--alerts", "varsling.yaml")  # fmt: skip
     assert code != 0 and "--alerts kræver et sagsregister med afgørelsesdatoer" in err
+
+
+def test_omg_rates_key_figures_say_a_part_year_is_the_year_so_far(tmp_path: Path) -> None:
+    """2025 to 30 June is not 2025: the heading, the trend and the change say so, in every
+    output format, and a part year is never compared with a whole one."""
+    path = str(register(tmp_path, LAST_YEAR + THIS_YEAR))
+    where = ("--data", path, "--kommune", "707", "--area", "boernehandicap", "--year", "2025")
+    code, out, _ = rates(*where)
+    assert code == 0
+    assert out.startswith("Norddjurs (707) – Børnehandicapområdet 2025 til og med 30. juni 2025\n")
+    assert "\n2025*" in out and "* 2025 til og med 30. juni 2025: året er ikke slut." in out
+    assert "Fra 2024 til 2025: sammenlign med samme periode af 2024 under Løbende tal" in out
+    assert "ingen signifikant ændring" not in out
+    code, out, _ = rates(*where, "--format", "json")
+    record = json.loads(out)
+    assert record["til_og_med"] == "2025-06-30"
+    assert record["aendring_fra_aaret_foer"]["p_vaerdi"] is None
+    code, out, _ = rates(*where, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["til_og_med"] for row in rows] == ["", "2025-06-30"]
+
+
+def test_omg_rates_key_figures_of_a_whole_year_are_not_marked(tmp_path: Path) -> None:
+    path = str(register(tmp_path, LAST_YEAR + THIS_YEAR))
+    where = ("--data", path, "--kommune", "707", "--area", "boernehandicap", "--year", "2024")
+    code, out, _ = rates(*where)
+    assert code == 0 and "til og med" not in out and "*" not in out
+    assert "til_og_med" not in json.loads(rates(*where, "--format", "json")[1])
+    assert "til_og_med" not in rates(*where, "--format", "csv")[1]

@@ -88,6 +88,18 @@ def running_figures(
     )
 
 
+def part_year_end(cases: CaseTable, year: int) -> dt.date | None:
+    """The day the register ends when that is inside `year`, whose figures are then not
+    final: its last decision date, when it has no decision of a later year and the last
+    is not in December (a register with December's decisions covers the year). None
+    when the register covers the whole year or ends before it."""
+    decisions, _ = _register(cases)
+    if decisions.empty or bool((decisions["aar"] > year).any()):
+        return None
+    last: dt.date = decisions["afgoerelsesdato"].max()
+    return last if last.year == year and last.month < 12 else None
+
+
 @derived
 def _register(cases: CaseTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The register's dated partial decisions, and its cases per area; made once per

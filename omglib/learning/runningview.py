@@ -11,7 +11,7 @@ import pandas as pd
 from omglib import registry, stats
 from omglib.io.readers import CaseTable
 from omglib.learning.alerts import Alert, fired, read_alert_rules
-from omglib.learning.running import RunningFigures, running_figures, same_day
+from omglib.learning.running import RunningFigures, part_year_end, running_figures, same_day
 from omglib.present import danish
 
 
@@ -19,13 +19,11 @@ def register_running_text(
     cases: CaseTable, kommune: int | str, area: str, year: int, alerts_file: Path | None
 ) -> str:
     """The running figures `omg rates` adds for a register that ends inside `year`, with
-    the alerts of `alerts_file`; "" when the register covers the whole year (the year's
-    figures are then final): when it has decisions of a later year, or its last
-    decision of the year is in December."""
-    figures = running_figures(cases, kommune, area, year)
-    later = bool((cases.partial_decisions["aar"] > year).any())
-    if later or figures.until.month == 12:
+    the alerts of `alerts_file`; "" when it covers the whole year, whose figures are
+    then final (`running.part_year_end`)."""
+    if part_year_end(cases, year) is None:
         return ""
+    figures = running_figures(cases, kommune, area, year)
     rules = read_alert_rules(alerts_file) if alerts_file is not None else {}
     rule = rules.get(figures.area)
     return "\n" + running_text(figures, fired(figures, rule) if rule is not None else [])

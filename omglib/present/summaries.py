@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -59,11 +60,16 @@ def _years(frame: pd.DataFrame) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def render_key_figures(figures: KeyFigures, output_format: str) -> str:
-    """`omg rates` output for one kommune as table, csv or json."""
+def render_key_figures(
+    figures: KeyFigures, output_format: str, until: dt.date | None = None
+) -> str:
+    """`omg rates` output for one kommune as table, csv or json. `until`: the data end on
+    that day of `figures.year` (a register that ends mid-year), so the year's figures
+    are the year so far, and each output says so."""
     if output_format == "json":
         record = {
             **sentences.key_figures_record(figures),
+            **(_part_year_record(figures, until) if until is not None else {}),
             NOTICE_COLUMN: danish.SYNTHETIC_NOTICE if figures.synthetic else None,
         }
         return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -71,8 +77,23 @@ def render_key_figures(figures: KeyFigures, output_format: str) -> str:
         trend = figures.trend.assign(
             kommunekode=figures.kommunekode, kommune=figures.kommune, omraade=figures.area
         )
+        if until is not None:
+            last = trend["aar"] == figures.year
+            trend = trend.assign(til_og_med=[until.isoformat() if x else "" for x in last])
         return _csv(trend, figures.synthetic)
-    return _key_figures_text(figures)
+    return _key_figures_text(figures, until)
+
+
+def _part_year_record(figures: KeyFigures, until: dt.date) -> dict[str, object]:
+    """The JSON's own fields for a year that is not over: where it ends, and no change
+    from the year before (a part against a whole year says nothing)."""
+    unfinished = f"{figures.year} er ikke slut (til og med {danish.format_date(until)})"
+    change = {
+        "p_vaerdi": None,
+        "retning": "none",
+        "vurdering": f"kan ikke sammenlignes: {unfinished}",
+    }
+    return {"til_og_med": until.isoformat(), "aendring_fra_aaret_foer": change}
 
 
 def _csv(frame: pd.DataFrame, synthetic: bool) -> str:
@@ -85,10 +106,12 @@ def _csv(frame: pd.DataFrame, synthetic: bool) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def _key_figures_text(figures: KeyFigures) -> str:
+def _key_figures_text(figures: KeyFigures, until: dt.date | None) -> str:
     row = figures.current
+    so_far = "" if until is None else f" til og med {danish.format_date(until)}"
     lines = [
-        f"{figures.kommune} ({figures.kommunekode}) – {registry.area_name(figures.area)} {figures.year}"
+        f"{figures.kommune} ({figures.kommunekode}) – {registry.area_name(figures.area)} "
+        f"{figures.year}{so_far}"
     ]
     if figures.synthetic:
         lines.append(danish.SYNTHETIC_NOTICE)
@@ -120,9 +143,16 @@ def _key_figures_text(figures: KeyFigures) -> str:
         )
     else:
         lines.append(figures.national_note)
-    lines += ["", "Udvikling:", _trend_text(figures.trend)]
+    lines += ["", "Udvikling:", _trend_text(figures.trend, figures.year if until else None)]
+    if until is not None:
+        lines.append(f"* {figures.year} til og med {danish.format_date(until)}: året er ikke slut.")
     lines.append(f"Vurdering af udviklingen: {danish.verdict_text(figures.trend_test)}")
-    if figures.change is not None:
+    if figures.change is not None and until is not None:
+        lines.append(
+            f"Fra {figures.year - 1} til {figures.year}: sammenlign med samme periode af "
+            f"{figures.year - 1} under Løbende tal, da {figures.year} ikke er slut."
+        )
+    elif figures.change is not None:
         lines.append(
             f"Fra {figures.year - 1} til {figures.year}: {danish.verdict_text(figures.change)}"
         )
@@ -131,15 +161,20 @@ def _key_figures_text(figures: KeyFigures) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _trend_text(trend: pd.DataFrame) -> str:
+def _trend_text(trend: pd.DataFrame, part_year: int | None = None) -> str:
+    """The trend as a text table; `part_year` is marked with a star (not a whole year)."""
     header = f"{'År':<6}{'Sager':>7}{'Omgjort':>9}{'Procent':>10}  {'95 %-interval':<17}{'Landsniveau':>12}"
     rows = [
-        f"{int(r['aar']):<6}{danish.format_int(r['realitetsbehandlede']):>7}"
+        f"{_year_label(int(r['aar']), part_year):<6}{danish.format_int(r['realitetsbehandlede']):>7}"
         f"{danish.format_int(r['omgjort']):>9}{danish.format_pct(r['omgoerelsesprocent']):>10}  "
         f"{danish.interval_text(r):<17}{danish.format_pct(r['landsniveau']):>12}"
         for _, r in trend.iterrows()
     ]
     return "\n".join([header, *rows])
+
+
+def _year_label(year: int, part_year: int | None) -> str:
+    return f"{year}*" if year == part_year else str(year)
 
 
 def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str) -> str:
