@@ -284,6 +284,7 @@ def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
         "boundaries": options["boundaries"],
         "cases": options["cases_path"],
         "action_plan": options["action_plan_path"],
+        "alerts": options["alerts_path"],
         "mask_cpr": options["mask_cpr"],
         "tiles": options["tiles"],
         "recommendation": list(options["recommendation"]) or None,

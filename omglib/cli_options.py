@@ -176,6 +176,12 @@ def report_input_options(function: F) -> F:
             "action_plan_path",
             help="Kommunens handleplan (YAML) (opfoelgning, udvalgsbriefing).",
         ),
+        path_option(
+            "--alerts",
+            "alerts_path",
+            help="Kommunens varslingsregler (YAML) for de løbende tal i sagsfilen; et "
+            "varsel, der udløses, står øverst i rapporten (opfoelgning, udvalgsbriefing).",
+        ),
         click.option(
             "--mask-cpr",
             is_flag=True,

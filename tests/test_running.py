@@ -123,7 +123,7 @@ def test_omg_rates_on_a_register_ending_mid_year_says_so_and_forecasts(tmp_path:
     )  # fmt: skip
     assert code == 0
     assert "Løbende tal for 2025 til og med 30. juni 2025" in out
-    assert "Omgørelsesprocent 75,0 % (3 af 4 sager;" in out
+    assert "Omgørelsesprocent hidtil 75,0 % (3 af 4 sager;" in out
     assert "2. kvartal: 50,0 % (1 af 2 sager;" in out
     assert "Prognose for hele 2025: 75,0 %" in out and "ikke et resultat" in out
     assert "Varsel" not in out  # 3 of 4 is not significantly above 20 %

@@ -16,11 +16,14 @@ from omglib.errors import OmgError
 from omglib.io.readers import CaseTable
 from omglib.learning import analyses, handleplan, planview
 from omglib.learning import charts as learning_charts
+from omglib.learning.alerts import fired, read_alert_rules
 from omglib.learning.handleplan import ActionPlan
 from omglib.learning.knowledgebank import KnowledgeBank, knowledge_bank
+from omglib.learning.running import last_decision, running_figures, running_year
+from omglib.learning.runningview import running_markdown
 from omglib.present import danish
 from omglib.present.display import Figure, Html, Markdown, table_html
-from omglib.present.html import user_text
+from omglib.present.html import render, user_text
 
 
 @dataclass(frozen=True)
@@ -193,3 +196,52 @@ def before_after(inputs: FollowUpInputs, data: Dataset, area: str | None = None)
     if inputs.plan is None:
         return Markdown("")
     return planview.before_after(inputs.plan, data, area)
+
+
+def running(inputs: FollowUpInputs, data: Dataset, area: str, year: int) -> Markdown | None:
+    """The section "Løbende tal for <år>" when the case file is a register with decision
+    dates that ends inside `year` or a later year (`running.running_year`); None (no
+    section) when it covers whole years or has no dates."""
+    table = inputs.table
+    current = None if table is None else running_year(table, year)
+    if table is None or current is None:
+        return None
+    figures = running_figures(table, inputs.kommune, area, current)
+    return Markdown(running_markdown(figures, data, user_text(table.provenance.file)))
+
+
+def alerts(
+    inputs: FollowUpInputs, areas: list[str], year: int, alerts_file: str | Path = ""
+) -> Html | Markdown | None:
+    """The alerts of the kommune's rules (`alerts_file`, YAML) that fire on the running
+    figures of `areas`, for the top of the report; None when none fires or no rules are
+    given, and a note when the rules cannot be used (no register that ends inside a
+    year)."""
+    if not alerts_file:
+        return None
+    rules = read_alert_rules(alerts_file)
+    table = inputs.table
+    current = None if table is None else running_year(table, year)
+    if table is None or current is None:
+        return Markdown(f"*{_unused_rules(Path(alerts_file).name, table, year)}*")
+    texts = [
+        alert.text
+        for area in areas
+        if (rule := rules.get(registry.resolve_area(area))) is not None
+        for alert in fired(running_figures(table, inputs.kommune, area, current), rule)
+    ]
+    return Html(render("alerts.html.j2", alerts=texts)) if texts else None
+
+
+def _unused_rules(file: str, table: CaseTable | None, year: int) -> str:
+    """Why the alert rules in `file` were not used."""
+    unused = f"Varslingsreglerne i {user_text(file)} er ikke brugt"
+    if table is None:
+        return f"{unused}: de kræver en sagsfil med afgørelsesdatoer."
+    if "afgoerelsesdato" not in table.partial_decisions.columns:
+        return f"{unused}: sagsfilen {user_text(table.provenance.file)} har ingen afgørelsesdatoer."
+    last = danish.format_date(last_decision(table))
+    return (
+        f"{unused}: sagsfilens sidste afgørelse er fra {last}, så der er ingen løbende tal "
+        f"for {year} eller et senere år, der ikke er slut, at varsle om."
+    )

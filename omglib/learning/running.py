@@ -100,6 +100,26 @@ def part_year_end(cases: CaseTable, year: int) -> dt.date | None:
     return last if last.year == year and last.month < 12 else None
 
 
+def last_decision(cases: CaseTable) -> dt.date:
+    """The register's last decision date (where its extract ends)."""
+    decisions, _ = _register(cases)
+    last: dt.date = decisions["afgoerelsesdato"].max()
+    return last
+
+
+def running_year(cases: CaseTable, year: int) -> int | None:
+    """The year, `year` or later, that the register covers only in part (it ends inside
+    it: `part_year_end`), whose running figures a report on `year` can show; None when
+    there is none, or the register has no decision dates."""
+    if "afgoerelsesdato" not in cases.partial_decisions.columns:
+        return None
+    decisions, _ = _register(cases)
+    if decisions.empty:
+        return None
+    last = int(decisions["aar"].max())
+    return last if last >= year and part_year_end(cases, last) is not None else None
+
+
 @derived
 def _register(cases: CaseTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The register's dated partial decisions, and its cases per area; made once per

@@ -1,6 +1,7 @@
-"""The running figure in Danish words, for `omg rates` (and the reports to come): the
-year so far with its counts and interval, against the same months of last year, per
-quarter, the full-year forecast with what it assumes, and any alert that fired."""
+"""The running figure in Danish words, for `omg rates` and the reports' section
+"Løbende tal": the year so far with its counts and interval, against the same months of
+last year (and, in reports, the latest national figure), per quarter, the full-year
+forecast with what it assumes, and any alert that fired."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from omglib import registry, stats
+from omglib.dataset import Dataset
+from omglib.figures import national_by_year
 from omglib.io.readers import CaseTable
 from omglib.learning.alerts import Alert, fired, read_alert_rules
 from omglib.learning.running import RunningFigures, part_year_end, running_figures, same_day
@@ -36,17 +39,63 @@ def running_text(figures: RunningFigures, alerts: list[Alert] | None = None) -> 
         f"{registry.area_text(figures.area)}, {registry.kommune_name(figures.kommunekode)} Kommune"
     )
     lines = [alert.text for alert in alerts or []]
-    lines += [
-        f"Løbende tal for {year} til og med {until} ({place}):",
-        f"  Omgørelsesprocent {_rate(figures.so_far)}",
-        f"  {_against_last_year(figures)}",
+    lines += [f"Løbende tal for {year} til og med {until} ({place}):"]
+    lines += [f"  {line}" for line in running_lines(figures)]
+    return "\n".join(lines) + "\n"
+
+
+def running_markdown(figures: RunningFigures, data: Dataset, register: str) -> str:
+    """The report section "Løbende tal for <år>": where the figures come from and that
+    they are not final, then the running figures and the latest national figure in
+    `data`. `register` names the register file (already escaped for the page)."""
+    until = danish.format_date(figures.until)
+    lines = running_lines(figures, national_line(figures, data))
+    return "\n".join(
+        [
+            f"## Løbende tal for {figures.year}",
+            "",
+            f"Fra kommunens eget sagsregister ({register}) til og med {until}: Ankestyrelsens "
+            f"officielle tal for {figures.year} kommer først året efter, og indtil da kan "
+            "tallene nedenfor ændre sig.",
+            "",
+            *(f"- {line}" for line in lines),
+        ]
+    )
+
+
+def running_lines(figures: RunningFigures, national: str | None = None) -> list[str]:
+    """The year so far, against last year's same period (and `national`, when given),
+    per quarter, and the forecast: one line each."""
+    return [
+        f"Omgørelsesprocent hidtil {_rate(figures.so_far)}",
+        _against_last_year(figures),
+        *([national] if national is not None else []),
         *(
-            f"  {int(row['kvartal'])}. kvartal: {_rate(row)}"
+            f"{int(row['kvartal'])}. kvartal: {_rate(row)}"
             for _, row in figures.quarters.iterrows()
         ),
-        f"  {_forecast(figures)}",
+        _forecast(figures),
     ]
-    return "\n".join(lines) + "\n"
+
+
+def national_line(figures: RunningFigures, data: Dataset) -> str:
+    """The year so far against the latest national figure in `data` (usually the year
+    before: the running year's own comes the following spring)."""
+    national = national_by_year(data, figures.area)
+    known = national[(national["aar"] <= figures.year) & (national["realitetsbehandlede"] > 0)]
+    if known.empty:
+        return "Datafilen har intet landstal for området at sammenligne med."
+    latest = known.iloc[-1]
+    so_far = figures.so_far
+    rate = float(latest["omgoerelsesprocent"])
+    test = stats.compare_to_reference(
+        int(so_far["omgjort"]), int(so_far["realitetsbehandlede"]), rate
+    )
+    counts = danish.format_counts(int(latest["omgjort"]), int(latest["realitetsbehandlede"]))
+    return (
+        f"Mod seneste landstal ({int(latest['aar'])}, {counts}): "
+        f"{danish.national_comparison(test, rate)}"
+    )
 
 
 def _rate(row: pd.Series) -> str:

@@ -4,7 +4,8 @@ expands into.
 A request comes from `omg reports` options or a named parameter set (`params/*.yaml`)
 with the same keys: `notebook`, `kommune`, `area`, `year`, `format`, `data`, `volumes`,
 `boundaries`, `cases` (case-level file with reasons and follow-up), `action_plan` (the
-kommune's handleplan), `mask_cpr`, `tiles` (the tile map instead of the kommune
+kommune's handleplan), `alerts` (the kommune's alert rules for the running figures of
+a register, YAML), `mask_cpr`, `tiles` (the tile map instead of the kommune
 boundaries, for the reports with a map) and, for the briefing, `recommendation` (the
 administration's own answer per area, which replaces the rule's suggestion in the
 Indstilling: a mapping `{voksenhandicap: handleplan}` or "område=svar" texts). Lists or
@@ -44,13 +45,13 @@ LEARNING_NOTEBOOKS = ("opfoelgning", "udvalgsbriefing")
 NOTEBOOK_INPUTS = {
     "kommunerapport": ("data", "volumes", "boundaries"),
     "danmarkskort": ("data", "volumes", "boundaries"),
-    "udvalgsbriefing": ("data", "volumes", "boundaries", "cases", "action_plan"),
-    "opfoelgning": ("data", "volumes", "cases", "action_plan"),
+    "udvalgsbriefing": ("data", "volumes", "boundaries", "cases", "action_plan", "alerts"),
+    "opfoelgning": ("data", "volumes", "cases", "action_plan", "alerts"),
 }
 #: Notebooks whose reports cover one area (their folder is the area's).
 SINGLE_AREA = ("kommunerapport", "danmarkskort", "opfoelgning")
 FORMATS = ("html", "pdf")
-INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan")
+INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan", "alerts")
 KEYS = (
     "notebook",
     "kommune",
@@ -81,6 +82,7 @@ class Inputs:
     boundaries: Path | None = None
     cases: Path | None = None
     action_plan: Path | None = None
+    alerts: Path | None = None
     hashes: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -91,6 +93,7 @@ class Inputs:
         boundaries: Path | None = None,
         cases: Path | None = None,
         action_plan: Path | None = None,
+        alerts: Path | None = None,
     ) -> Inputs:
         """Inputs with absolute paths (workers may run elsewhere) and their hashes."""
         paths = {
@@ -99,6 +102,7 @@ class Inputs:
             "boundaries": boundaries,
             "cases": cases,
             "action_plan": action_plan,
+            "alerts": alerts,
         }
         resolved = {k: None if p is None else Path(p).resolve() for k, p in paths.items()}
         hashes = {k: file_sha256(p) for k, p in resolved.items() if p is not None}
@@ -293,6 +297,8 @@ def build_request(
     if tiles and options.get("boundaries"):
         problems.add("tiles", None, "vælg enten en grænsefil (boundaries) eller flisekortet")
     shared_assets = _shared_assets(options, problems)
+    if inputs is not None and inputs.alerts is not None:
+        _check_alert_rules(inputs.alerts, notebook, problems)
     if problems.problems or inputs is None:
         raise DataError(problems.problems)
     return Request(
@@ -323,6 +329,20 @@ def _inputs(options: dict[str, Any], problems: _Collector) -> Inputs | None:
     if missing:
         return None
     return Inputs.of(**paths)
+
+
+def _check_alert_rules(path: Path, notebook: str, problems: _Collector) -> None:
+    """The alert rules are read before any report runs: a mistake in them is one
+    message, not one failed report per kommune."""
+    from omglib.learning.alerts import read_alert_rules  # reads scipy: only when given
+
+    if notebook not in LEARNING_NOTEBOOKS:
+        problems.add("alerts", str(path), f"gælder kun {' og '.join(LEARNING_NOTEBOOKS)}")
+        return
+    try:
+        read_alert_rules(path)
+    except OmgError as error:
+        problems.add("alerts", str(path), str(error))
 
 
 def _shared_assets(options: dict[str, Any], problems: _Collector) -> bool:
