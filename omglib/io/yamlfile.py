@@ -12,6 +12,7 @@ which replaces each by a pseudonym ("[CPR 1]") before the value is used.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final, TypeVar
@@ -23,7 +24,7 @@ from omglib import registry
 from omglib.errors import DataError, Problem
 from omglib.formats import listed, plural
 from omglib.io.privacy import FOUND, Pseudonyms, find_cpr, hide_cpr
-from omglib.io.schema import DATE_FORMATS
+from omglib.io.schema import DATE_FORMATS, MIN_YEAR
 from omglib.names import closest, did_you_mean, fold
 
 DATE_EXPECTED: Final = "forventede en dato som 2024-04-01 (år-måned-dag) eller 01-04-2024"
@@ -137,6 +138,16 @@ class YamlReader:
         if not node.value:
             self.flag(node, key.value, "listen er tom – skriv mindst én aktivitet")
         return None if None in items or not items else tuple(i for i in items if i)
+
+    def year(self, field: Field) -> int | None:
+        written = self.text(field)
+        if written is None:
+            return None
+        if not re.fullmatch(r"\d{4}", written) or int(written) < MIN_YEAR:
+            message = f"'{written}' er ikke et årstal – forventede et år fra {MIN_YEAR}, fx 2025"
+            self.flag(field[1], field[0].value, message)
+            return None
+        return int(written)
 
     def date(self, field: Field) -> dt.date | None:
         written = self.text(field)

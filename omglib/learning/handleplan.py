@@ -63,7 +63,6 @@ from omglib import registry
 from omglib.dataset import Provenance, is_marked_synthetic
 from omglib.errors import DataError, OmgError
 from omglib.formats import listed
-from omglib.io.schema import MIN_YEAR
 from omglib.io.yamlfile import Field, Fields, LineProblem, YamlReader, compose
 from omglib.learning import plantargets
 from omglib.learning.plantargets import Kind, format_threshold
@@ -198,16 +197,6 @@ class _Reader(YamlReader):
             hint = registry.kommune_hint(written)
             self.flag(field[1], field[0].value, f"ukendt kommune '{written}' – {hint}")
             return None
-
-    def year(self, field: Field) -> int | None:
-        written = self.text(field)
-        if written is None:
-            return None
-        if not re.fullmatch(r"\d{4}", written) or int(written) < MIN_YEAR:
-            message = f"'{written}' er ikke et årstal – forventede et år fra {MIN_YEAR}, fx 2025"
-            self.flag(field[1], field[0].value, message)
-            return None
-        return int(written)
 
     def threshold(self, field: Field, kind: Kind | None) -> float | None:
         written = self.text(field)
