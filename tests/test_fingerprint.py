@@ -24,6 +24,7 @@ from omglib.learning import handleplan
 from omglib.output import file_sha256
 from omglib.reports import manifest as manifest_module
 from omglib.reports.batch import LocalExecutor, Outcome, Work, notebook_dir, run_batch
+from omglib.reports.inputfiles import Inputs
 from omglib.reports.manifest import (
     JOURNAL_NAME,
     MANIFEST_NAME,
@@ -31,7 +32,7 @@ from omglib.reports.manifest import (
     code_sha256,
     fingerprints,
 )
-from omglib.reports.parameters import Inputs, Job, Request, build_request
+from omglib.reports.parameters import Job, Request, build_request
 from tests.helpers.batch import report
 from tests.helpers.data import demo_reader
 

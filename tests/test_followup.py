@@ -13,7 +13,8 @@ from omglib import demodata, read_data
 from omglib.errors import OmgError
 from omglib.learning import analyses, followup, handleplan, plantargets
 from omglib.present.display import Markdown
-from omglib.reports.parameters import Inputs, Job
+from omglib.reports.inputfiles import Inputs
+from omglib.reports.parameters import Job
 
 
 def test_briefing_pack_has_plan_targets_reasons_and_knowledge_bank(

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from omglib import demodata
 from omglib.cli import main
 from omglib.errors import DataError
-from omglib.reports.parameters import Inputs, Job, Request, build_request, read_parameter_file
+from omglib.reports.inputfiles import Inputs
+from omglib.reports.parameters import Job, Request, build_request, read_parameter_file
 from tests.helpers.data import demo_reader
 
 

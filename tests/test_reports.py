@@ -16,7 +16,8 @@ from omglib.figures import key_figures
 from omglib.output import file_sha256
 from omglib.present import danish
 from omglib.reports.batch import LocalExecutor, Summary, run_batch
-from omglib.reports.parameters import Inputs, Request, build_request
+from omglib.reports.inputfiles import Inputs
+from omglib.reports.parameters import Request, build_request
 from tests.helpers.batch import KOMMUNER, report
 from tests.helpers.data import demo_reader
 from tests.helpers.files import case_file_with_cpr

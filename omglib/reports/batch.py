@@ -33,8 +33,9 @@ from tqdm import tqdm
 from omglib.errors import OmgError
 from omglib.output import file_sha256, write_bytes_atomic
 from omglib.present import danish
+from omglib.reports.inputfiles import Inputs
 from omglib.reports.manifest import Manifest, fingerprints
-from omglib.reports.parameters import Inputs, Job, Request
+from omglib.reports.parameters import Job, Request
 
 NOTEBOOK_DIR_VARIABLE = "OMG_NOTEBOOKS"
 #: The suffix of a failed report's executed notebook, kept for the user to look into.

@@ -57,7 +57,8 @@ from omglib.errors import OmgError
 from omglib.learning import handleplan
 from omglib.output import file_sha256, write_text_atomic
 from omglib.present.narrative import package_versions
-from omglib.reports.parameters import NOTEBOOK_INPUTS, Inputs, Job
+from omglib.reports.inputfiles import Inputs
+from omglib.reports.parameters import NOTEBOOK_INPUTS, Job
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = "manifest.journal.jsonl"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +28,7 @@ from omglib import recommendation, registry
 from omglib.dataset import Dataset
 from omglib.errors import DataError, OmgError, Problem
 from omglib.names import fold
-from omglib.output import file_sha256
+from omglib.reports.inputfiles import INPUT_KEYS, Inputs
 
 T = TypeVar("T")
 
@@ -51,7 +51,6 @@ NOTEBOOK_INPUTS = {
 #: Notebooks whose reports cover one area (their folder is the area's).
 SINGLE_AREA = ("kommunerapport", "danmarkskort", "opfoelgning")
 FORMATS = ("html", "pdf")
-INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan", "alerts")
 KEYS = (
     "notebook",
     "kommune",
@@ -70,51 +69,6 @@ ASSET_MODES = ("inline", "shared")
 #: Notebooks that draw the Danmarkskort (and so take `tiles`).
 MAP_NOTEBOOKS = ("kommunerapport", "danmarkskort")
 ALL = "all"
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The files a batch reads (None: the packaged demo data / the tile map) and their
-    SHA-256, which go into every report's fingerprint."""
-
-    data: Path | None = None
-    volumes: Path | None = None
-    boundaries: Path | None = None
-    cases: Path | None = None
-    action_plan: Path | None = None
-    alerts: Path | None = None
-    hashes: dict[str, str] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def of(
-        cls,
-        data: Path | None,
-        volumes: Path | None = None,
-        boundaries: Path | None = None,
-        cases: Path | None = None,
-        action_plan: Path | None = None,
-        alerts: Path | None = None,
-    ) -> Inputs:
-        """Inputs with absolute paths (workers may run elsewhere) and their hashes."""
-        paths = {
-            "data": data,
-            "volumes": volumes,
-            "boundaries": boundaries,
-            "cases": cases,
-            "action_plan": action_plan,
-            "alerts": alerts,
-        }
-        resolved = {k: None if p is None else Path(p).resolve() for k, p in paths.items()}
-        hashes = {k: file_sha256(p) for k, p in resolved.items() if p is not None}
-        return cls(**resolved, hashes=hashes)
-
-    def files(self) -> dict[str, Path]:
-        """The input files given, by key (`data`, `volumes`, ...)."""
-        return {key: path for key in INPUT_KEYS if (path := getattr(self, key)) is not None}
-
-    def notebook_parameters(self) -> dict[str, str]:
-        """Paths as notebook parameters (`<key>_file`; "" = the default)."""
-        return {f"{key}_file": str(getattr(self, key) or "") for key in INPUT_KEYS}
 
 
 @dataclass(frozen=True)
