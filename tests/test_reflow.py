@@ -17,7 +17,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from omglib.reports.render import render_html
+from omglib.reports.render import printed_document, render_html
 from tests.helpers.browser import OpenReport
 
 KINDS = ("kommunerapport", "danmarkskort", "udvalgsbriefing", "opfoelgning")
@@ -158,9 +158,7 @@ def test_the_check_catches_a_clipped_table(
 def overflowing_boxes(html: str) -> list[str]:
     """Every box that reaches past the right edge of its page's content area, by page,
     element and text, from WeasyPrint's layout of the printed page."""
-    import weasyprint
-
-    document = weasyprint.HTML(string=html).render()
+    document = printed_document(html)
     found = []
     for number, page in enumerate(document.pages, 1):
         page_box = page._page_box  # WeasyPrint's layout of the page (boxes with positions)
@@ -187,5 +185,7 @@ def test_no_table_runs_past_the_page_edge_in_the_pdf(reports: dict[str, Path], k
 def test_the_pdf_check_catches_a_table_wider_than_the_page(reports: dict[str, Path]) -> None:
     """The knowledge bank printed without the print rules that fit it to its page."""
     html = printed(reports["opfoelgning"].with_suffix(".ipynb"))
-    wide = html.replace("</style>", ".omg-bank table { width: 420mm !important; }</style>", 1)
+    wide = html.replace(
+        "</head>", "<style>.omg-bank table { width: 420mm !important; }</style></head>", 1
+    )
     assert overflowing_boxes(wide)

@@ -199,14 +199,20 @@ def render_html(
 def render_pdf(notebook: nbformat.NotebookNode, title: str) -> bytes:
     """The report as an A4 PDF (static figures), with title and language set and tagged
     (headings, paragraphs and tables marked up), so screen readers can follow it."""
+    page = render_html(notebook, title, static=True)
+    pdf: bytes = printed_document(page).write_pdf(pdf_tags=True)
+    return pdf
+
+
+def printed_document(page: str) -> Any:
+    """WeasyPrint's layout of a static page on A4, with the report's stylesheet: the
+    PDF before it is written (a `weasyprint.Document`)."""
     import weasyprint
 
-    page = render_html(notebook, title, static=True)
     fonts, styles = _print_setup()
-    pdf: bytes = weasyprint.HTML(string=page).write_pdf(
-        pdf_tags=True, font_config=fonts, stylesheets=[styles]
+    return weasyprint.HTML(string=page).render(
+        font_config=fonts, stylesheets=[styles], pdf_tags=True
     )
-    return pdf
 
 
 @functools.cache
