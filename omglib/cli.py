@@ -19,6 +19,7 @@ from omglib import __version__, demodata, inputs
 from omglib.cli_options import (
     PATH,
     area_year_options,
+    areas_option,
     batch_options,
     data_option,
     inputs_options,
@@ -142,6 +143,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], mask_cpr: bool) -> Non
     type=PATH,
     help="Kommunens varslingsregler (YAML) for de løbende tal fra et sagsregister.",
 )
+@areas_option
 def rates(
     data_path: Path | None,
     volumes_path: Path | None,
@@ -152,9 +154,11 @@ def rates(
     out: Path | None,
     mask_cpr: bool,
     alerts_path: Path | None,
+    areas_path: Path | None,
 ) -> None:
     """Omgørelsesprocent med interval, landsniveau, test og udvikling; fra et sagsregister,
     der slutter inden årets udgang, også årets løbende tal og en prognose for hele året."""
+    inputs.use_areas(areas_path)
     data = inputs.data_or_demo(data_path, mask_cpr)
     volumes = inputs.volumes_or_demo(volumes_path, data_path, mask_cpr)
     if kommune.strip().lower() in {"all", "alle"}:
@@ -208,6 +212,7 @@ def _running(
 @map_options
 @out_option(required=True, help="FIL.png, .svg, .pdf eller .html")
 @mask_cpr_option
+@areas_option
 def map_command(
     data_path: Path | None,
     area: str,
@@ -220,11 +225,13 @@ def map_command(
     scheme: str,
     out: Path,
     mask_cpr: bool,
+    areas_path: Path | None,
 ) -> None:
     """Tegn Danmarkskortet for et område og år."""
     from omglib.geo.draw import check_kind, danmarkskort
     from omglib.geo.export import save_map
 
+    inputs.use_areas(areas_path)
     kort = danmarkskort(
         inputs.data_or_demo(data_path, mask_cpr),
         area,
@@ -285,6 +292,7 @@ def _given_parameters(options: dict[str, Any]) -> dict[str, Any]:
         "cases": options["cases_path"],
         "action_plan": options["action_plan_path"],
         "alerts": options["alerts_path"],
+        "areas": options["areas_path"],
         "mask_cpr": options["mask_cpr"],
         "tiles": options["tiles"],
         "recommendation": list(options["recommendation"]) or None,
@@ -325,6 +333,7 @@ def demo_data(outdir: Path) -> None:
     volumes="Kommunens egne tal (til målepunkter på modtagne klager).",
 )
 @mask_cpr_option
+@areas_option
 @click.pass_context
 def handleplan_command(
     ctx: click.Context,
@@ -332,6 +341,7 @@ def handleplan_command(
     data_path: Path | None,
     volumes_path: Path | None,
     mask_cpr: bool,
+    areas_path: Path | None,
 ) -> None:
     """Tjek en handleplan (YAML) og vis den med overskredne handlinger og vurdering af
     målene; alle fejl i filen vises på én gang."""
@@ -339,6 +349,7 @@ def handleplan_command(
     from omglib.present.narrative import report_date
 
     ctx.obj["all_problems"] = True
+    inputs.use_areas(areas_path)
     plan = handleplan.read_action_plan(path, mask_cpr)
     data = inputs.data_or_demo(data_path, mask_cpr)
     volumes = inputs.volumes_or_demo(volumes_path, data_path, mask_cpr)

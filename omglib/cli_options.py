@@ -60,6 +60,14 @@ def inputs_options(*, data: str = DATA_HELP, volumes: str) -> Callable[[F], F]:
     return stacked(data_option(data), path_option("--volumes", "volumes_path", help=volumes))
 
 
+AREAS_HELP = "Kommunens egne fagområder (YAML): grupper af paragraffer, der kan bruges som --area."
+
+
+def areas_option(function: F) -> F:
+    """--areas: the kommune's own groups of provisions, usable wherever an area is."""
+    return path_option("--areas", "areas_path", help=AREAS_HELP)(function)
+
+
 def area_year_options(area_help: str) -> Callable[[F], F]:
     """--area and --year for one område (or paragraf) and one year, both required."""
     return stacked(
@@ -176,6 +184,7 @@ def report_input_options(function: F) -> F:
             "action_plan_path",
             help="Kommunens handleplan (YAML) (opfoelgning, udvalgsbriefing).",
         ),
+        path_option("--areas", "areas_path", help=AREAS_HELP),
         path_option(
             "--alerts",
             "alerts_path",

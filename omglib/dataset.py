@@ -82,29 +82,44 @@ class Volumes:
 def select_area(
     counts: pd.DataFrame, area: str, year: int | None, by: tuple[str, ...]
 ) -> pd.DataFrame:
-    """Counts for an area id or a canonical provision, summed over `by`.
+    """Counts for an area id, a kommune's group of provisions in use or a canonical
+    provision, summed over `by`.
 
-    A provision is taken from the smallest area that holds it (`_provision_rows`)."""
+    A provision follows its series across a move between laws (`registry.series`), and
+    each is taken from the smallest area that holds it (`_provision_rows`); a group is
+    the sum of its provisions in each year (`registry.group`)."""
     rows = counts if year is None else counts[counts["aar"] == year]
     if area in registry.areas():
         chosen = rows[rows["omraade"] == area]
     elif "paragraf" in rows.columns:
-        chosen = _provision_rows(rows, area)
+        chosen = _provision_rows(rows, _held_by(area, rows["aar"].unique()))
     else:
         raise OmgError(
-            f"Data har ingen opdeling på paragraf, så '{area}' kan ikke vises for sig – "
-            "vælg et område (socialomraadet, boernehandicap, voksenhandicap)"
+            f"Data har ingen opdeling på paragraf, så '{registry.area_name(area)}' kan ikke "
+            "vises for sig – vælg et område (socialomraadet, boernehandicap, voksenhandicap)"
         )
     return sum_counts(chosen, by)
 
 
-def _provision_rows(rows: pd.DataFrame, provision: str) -> pd.DataFrame:
-    """The rows of one provision, from the smallest area that holds it: its handicap area
-    when it has one, else socialområdet. In a table of counts both areas hold the same
-    figures; counted from cases, a case's decisive partial decision is the one within the
-    area (see `readers.cases_per_area`), so the handicap area's rows keep a remand under
-    the provision that socialområdet's more far-reaching ændring elsewhere would hide."""
-    matching = rows[rows["paragraf"] == provision]
+def _held_by(area: str, years: Iterable[int]) -> pd.DataFrame:
+    """The provisions (`paragraf`) that hold a provision's or group's figures in each
+    year (`aar`) of `years`."""
+    pairs = [
+        (year, provision)
+        for year in years
+        for provision in registry.area_provisions(area, int(year))
+    ]
+    return pd.DataFrame(pairs, columns=["aar", "paragraf"])
+
+
+def _provision_rows(rows: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the provisions `held` names per year, each from the smallest area that
+    holds it: its handicap area when it has one, else socialområdet. In a table of counts
+    both areas hold the same figures; counted from cases, a case's decisive partial
+    decision is the one within the area (see `readers.cases_per_area`), so the handicap
+    area's rows keep a remand under the provision that socialområdet's more far-reaching
+    ændring elsewhere would hide."""
+    matching = rows.merge(held.astype({"aar": rows["aar"].dtype}), on=["aar", "paragraf"])
     preference = (matching["omraade"] == registry.SOCIAL_AREA).astype(int)
     key = [c for c in ("aar", "kommunekode", "paragraf") if c in matching.columns]
     ordered = matching.assign(_preference=preference).sort_values([*key, "_preference"])

@@ -72,6 +72,9 @@ class KeyFigures:
     volumes: pd.Series | None
     synthetic: bool
     source: str
+    #: Where a provision's or group's figures follow a provision into another law
+    #: (`registry.area_series_note`); "" for an area.
+    series_note: str = ""
 
     @property
     def kommune(self) -> str:
@@ -125,6 +128,7 @@ def key_figures(
         volumes=None if volumes is None else _volume_shares(volumes, current, code, area, year),
         synthetic=data.provenance.synthetic,
         source=f"{data.provenance.file} (sha256 {data.provenance.sha256[:12]})",
+        series_note=registry.area_series_note(area, trend["aar"].astype(int).tolist()),
     )
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from omglib import demodata
+from omglib import demodata, registry
 from omglib.dataset import Dataset, Volumes
+from omglib.io.areagroups import read_area_groups
 from omglib.io.readers import CaseTable, read_cases, read_data, read_volumes
 from omglib.io.sources import read_source
 
@@ -61,3 +62,12 @@ def dated_register(data_file: FileName, mask_cpr: bool = False) -> CaseTable | N
     if "udfald" not in columns or "afgoerelsesdato" not in columns:
         return None
     return read_cases(data_file, mask_cpr=mask_cpr)
+
+
+def use_areas(areas_file: FileName) -> dict[str, registry.AreaGroup]:
+    """Put the kommune's own groups of provisions in `areas_file` (YAML, see
+    `io.areagroups`) in use as areas for this process; none when no file is named (so a
+    report without one never sees another's groups). Returns the groups by id."""
+    groups = read_area_groups(areas_file) if areas_file else {}
+    registry.use_area_groups(groups)
+    return groups

@@ -72,6 +72,8 @@ def test_follow_up_job_has_its_own_file_title_and_parameters() -> None:
         "volumes_file": "",
         "cases_file": "",
         "action_plan_file": "",
+        "alerts_file": "",
+        "areas_file": "",
         "mask_cpr": True,
     }
 

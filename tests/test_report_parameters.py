@@ -108,6 +108,7 @@ def test_stem_and_title_of_a_kommune_report() -> None:
         "data_file": "",
         "volumes_file": "",
         "boundaries_file": "",
+        "areas_file": "",
     }
 
 

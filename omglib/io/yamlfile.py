@@ -175,10 +175,15 @@ class YamlReader:
         return value
 
     def area(self, field: Field) -> str | None:
-        """An area by id or Danish name ("boernehandicap", "Børnehandicapområdet")."""
-        known = {fold(area.id): area.id for area in registry.areas().values()}
-        known.update({fold(area.name): area.id for area in registry.areas().values()})
-        expected = f"Forventede {listed(list(registry.areas()), 'eller')}"
+        """An area by id or Danish name ("boernehandicap", "Børnehandicapområdet"), or a
+        kommune's own group of provisions in use (`registry.group`)."""
+        named: list[registry.Area | registry.AreaGroup] = [
+            *registry.areas().values(),
+            *registry.area_groups().values(),
+        ]
+        known = {fold(area.id): area.id for area in named}
+        known.update({fold(area.name): area.id for area in named})
+        expected = f"Forventede {listed([area.id for area in named], 'eller')}"
         return self.choice(field, known, "område", expected)
 
 

@@ -19,7 +19,7 @@ from omglib.errors import OmgError
 from omglib.forecast import YearForecast, forecast_year
 from omglib.io.readers import CaseTable, cases_per_area
 from omglib.memo import derived
-from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, add_rates, count_outcomes
+from omglib.outcomes import COUNT_COLUMNS, DETAIL_COLUMNS, add_rates, collapse, count_outcomes
 
 QUARTERS = (1, 2, 3, 4)
 #: The counts `outcomes.count_outcomes` makes of cases.
@@ -60,7 +60,7 @@ def running_figures(
     code = registry.kommune_code(kommune)
     area = registry.resolve_area(area)
     end = min(until or decisions["afgoerelsesdato"].max(), dt.date(year, 12, 31))
-    mine = per_area[(per_area["kommunekode"] == code) & (per_area["omraade"] == area)]
+    mine = _cases_in(decisions, per_area, code, area)
     this_year = _within(mine, year, end)
     covered = bool((decisions["aar"] == year - 1).any())
     last_year_end = same_day(end, year - 1)
@@ -126,6 +126,22 @@ def _register(cases: CaseTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     register (every kommune, area and year of a report or a backtest reads them)."""
     decisions = _dated(cases)
     return decisions, cases_per_area(decisions)
+
+
+def _cases_in(
+    decisions: pd.DataFrame, per_area: pd.DataFrame, code: int, area: str
+) -> pd.DataFrame:
+    """The kommune's cases in an area (from `per_area`), or in a provision's series or a
+    kommune's group of provisions: its partial decisions under the provisions that make
+    it up each year, collapsed per case by the same precedence as an area's."""
+    if area in registry.areas():
+        return per_area[(per_area["kommunekode"] == code) & (per_area["omraade"] == area)]
+    mine = decisions[decisions["kommunekode"] == code]
+    held = [
+        provision in registry.area_provisions(area, int(year))
+        for provision, year in zip(mine["paragraf"], mine["aar"], strict=True)
+    ]
+    return collapse(mine[held].assign(omraade=area), by=("sag_id", "omraade"))
 
 
 def _dated(cases: CaseTable) -> pd.DataFrame:

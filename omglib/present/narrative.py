@@ -37,11 +37,16 @@ REPORTED_PACKAGES = (
 
 
 def load_inputs(
-    data_file: str | Path = "", volumes_file: str | Path = "", mask_cpr: bool = False
+    data_file: str | Path = "",
+    volumes_file: str | Path = "",
+    mask_cpr: bool = False,
+    areas_file: str | Path = "",
 ) -> tuple[Dataset, Volumes | None]:
     """The report's data and kommune volumes: the files named, or the packaged demo data
     when no data file is named (volumes then too; with a data file, volumes only when
-    named). `mask_cpr`: CPR numbers in them become pseudonyms instead of an error."""
+    named). `mask_cpr`: CPR numbers in them become pseudonyms instead of an error.
+    `areas_file`: the kommune's own groups of provisions, put in use as areas."""
+    inputs.use_areas(areas_file)
     return (
         inputs.data_or_demo(data_file, mask_cpr),
         inputs.volumes_or_demo(volumes_file, data_file, mask_cpr),
@@ -132,9 +137,9 @@ def parameter_text(name: str, value: Any) -> tuple[str, str]:
         code = registry.kommune_code(value)
         return label, f"{code} {registry.kommune_name(code)}"
     if name == "area":
-        return label, area_title(value)
+        return label, _area_with_provisions(value)
     if name == "areas":
-        return label, ", ".join(area_title(area) for area in value)
+        return label, ", ".join(_area_with_provisions(area) for area in value)
     if isinstance(value, bool):
         return label, "ja" if value else "nej"
     if isinstance(value, dict):
@@ -178,6 +183,24 @@ def briefing_heading(kommune: int | str, year: int) -> str:
 def area_title(area: str) -> str:
     """An area's section heading: "Børnehandicapområdet" or "SEL § 41"."""
     return registry.area_name(registry.resolve_area(area))
+
+
+def _area_with_provisions(area: str) -> str:
+    """An area as the footer names it; a kommune's own group with its provisions, which
+    its figures depend on."""
+    group = registry.area_group(registry.resolve_area(area))
+    if group is None:
+        return area_title(area)
+    members = [
+        member.provision
+        + (
+            f" ({member.first_year or ''}-{member.last_year or ''})"
+            if member.first_year or member.last_year
+            else ""
+        )
+        for member in group.members
+    ]
+    return f"{group.name} (eget fagområde: {danish.listed(members, 'og')})"
 
 
 def peer_group_note(kommune: int | str) -> Markdown:

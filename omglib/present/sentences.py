@@ -45,7 +45,15 @@ def headline(key: KeyFigures) -> Markdown:
         lines.append(key.national_note)
     if key.few_cases:
         lines.append(f"Bemærk: tallet hviler på under {stats.DEFAULT_MIN_CASES} sager.")
+    if key.series_note:
+        lines.append(series_sentence(key))
     return Markdown("  \n".join(lines))
+
+
+def series_sentence(key: KeyFigures) -> str:
+    """ "Tallene følger paragraffen over lovskiftet (fra 2024: BL § 86)." """
+    which = "paragrafferne" if registry.area_group(key.area) else "paragraffen"
+    return f"Tallene følger {which} over lovskiftet ({key.series_note})."
 
 
 def volume_lines(key: KeyFigures) -> list[str]:
@@ -119,6 +127,7 @@ def key_figures_record(key: KeyFigures) -> dict[str, Any]:
         "faa_sager": key.few_cases,
         "syntetiske_data": key.synthetic,
         "kilde": key.source,
+        "paragrafskift": key.series_note or None,
     }
 
 

@@ -115,8 +115,10 @@ def _key_figures_text(figures: KeyFigures, until: dt.date | None) -> str:
     ]
     if figures.synthetic:
         lines.append(danish.SYNTHETIC_NOTICE)
+    lines.append(f"Kilde: {figures.source}")
+    if figures.series_note:
+        lines.append(sentences.series_sentence(figures))
     lines += [
-        f"Kilde: {figures.source}",
         "",
         f"{'Realitetsbehandlede sager':<28}{danish.format_int(row['realitetsbehandlede']):>8}",
         f"{'Omgjort':<28}{danish.format_int(row['omgjort']):>8}  {danish.format_pct(row['omgoerelsesprocent']):>8}"

@@ -7,7 +7,9 @@ change. Lookups fold spelling (see `names.fold`) and answer unknown names with a
 
 Import from here; the parts are `data` (reading the data files), `kommune` (kommuner by
 code or name), `area` (areas and their provisions), `provision` (a written provision
-resolved to its id) and `learninglists` (the learning loop's coded lists).
+resolved to its id), `series` (a provision's series across a move between laws), `group`
+(a kommune's own groups of provisions) and `learninglists` (the learning loop's coded
+lists).
 """
 
 from __future__ import annotations
@@ -17,12 +19,21 @@ from omglib.registry.area import (
     Area,
     area_id,
     area_name,
+    area_provisions,
+    area_series_note,
     area_text,
     areas,
     handicap_area,
     resolve_area,
 )
 from omglib.registry.data import aliases, provisions
+from omglib.registry.group import (
+    AreaGroup,
+    GroupMember,
+    area_group,
+    area_groups,
+    use_area_groups,
+)
 from omglib.registry.kommune import (
     all_kommune_codes,
     is_national,
@@ -47,15 +58,22 @@ from omglib.registry.provision import (
     provision_label,
     resolve_provision,
 )
+from omglib.registry.series import provisions_in_year, series_note
 
 __all__ = [
     "SOCIAL_AREA",
     "Area",
+    "AreaGroup",
+    "GroupMember",
     "Provision",
     "aliases",
     "all_kommune_codes",
+    "area_group",
+    "area_groups",
     "area_id",
     "area_name",
+    "area_provisions",
+    "area_series_note",
     "area_text",
     "areas",
     "follow_up_labels",
@@ -72,9 +90,12 @@ __all__ = [
     "provision_id",
     "provision_label",
     "provisions",
+    "provisions_in_year",
     "reasons",
     "resolve_area",
     "resolve_provision",
+    "series_note",
     "unknown_kommune_message",
     "unknown_label_message",
+    "use_area_groups",
 ]

@@ -3,12 +3,13 @@
 Socialområdet is every provision; the handicap areas (børnehandicap, voksenhandicap)
 are the provisions `data/paragraffer.csv` assigns them, which change with the year a
 provision moves between laws. A user may name an area as written in
-`data/omraader.yaml` or give a single provision ("SEL § 41") instead.
+`data/omraader.yaml`, give a single provision ("SEL § 41") instead, or one of the
+kommune's own groups of provisions in use (`registry.group`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -16,7 +17,9 @@ from types import MappingProxyType
 from omglib.errors import OmgError
 from omglib.names import fold
 from omglib.registry.data import _provision_table, area_file
+from omglib.registry.group import area_group, area_groups, group_id
 from omglib.registry.provision import provision_id
+from omglib.registry.series import provisions_in_year, series_note
 
 SOCIAL_AREA = "socialomraadet"
 
@@ -69,30 +72,58 @@ def area_id(value: object) -> str | None:
 
 
 def resolve_area(value: object) -> str:
-    """An area id ("boernehandicap") or a canonical provision ("SEL § 41") from what a
-    user typed ("Børnehandicapområdet", "serviceloven § 41")."""
-    area = area_id(value)
+    """An area id ("boernehandicap"), the id of a group in use ("botilbud_bpa") or a
+    canonical provision ("SEL § 41") from what a user typed ("Børnehandicapområdet",
+    "Botilbud, BPA og kontanttilskud", "serviceloven § 41")."""
+    area = area_id(value) or group_id(value)
     if area is not None:
         return area
     if "§" in str(value):
         return provision_id(value)
-    known = ", ".join(_areas())
+    known = ", ".join([*_areas(), *area_groups()])
     raise OmgError(
-        f"Ukendt område '{value}' – forventede et af {known} eller en paragraf som 'SEL § 41'"
+        f"Ukendt område '{value}' – forventede et af {known}, en paragraf som 'SEL § 41' "
+        "eller et fagområde fra kommunens fil med egne fagområder"
     )
 
 
 def area_name(area: str) -> str:
-    """The Danish display name of an area id or provision."""
+    """The Danish display name of an area id, group id or provision."""
     known = _areas()
-    return known[area].name if area in known else area
+    group = area_group(area)
+    return known[area].name if area in known else group.name if group else area
 
 
 def area_text(area: str) -> str:
     """An area in running text: "børnehandicapområdet", but a provision keeps its case
-    ("SEL § 159", never "sel § 159")."""
+    ("SEL § 159", never "sel § 159"), and a kommune's group its own name."""
     name = area_name(area)
     return name.lower() if area in _areas() else name
+
+
+def area_provisions(area: str, year: int) -> tuple[str, ...]:
+    """The provisions whose figures make up a provision's series (`registry.series`) or
+    a kommune's group in `year`; for the ministry's areas, see `handicap_area`."""
+    group = area_group(area)
+    return group.provisions_in(year) if group is not None else provisions_in_year(area, year)
+
+
+def area_series_note(area: str, years: Iterable[int]) -> str:
+    """Where the figures of a provision or group over `years` come from another
+    provision after a move between laws ("fra 2024: BL § 86"; for a group each of its
+    provisions that moved, by name); "" for an area, or when none moved."""
+    if area in _areas():
+        return ""
+    group = area_group(area)
+    if group is None:
+        return series_note(area, years)
+    notes = []
+    for member in group.members:
+        counted = [year for year in years if member.counts_in(year)]
+        note = series_note(member.provision, counted)
+        if note:
+            notes.append(f"{member.provision} {note}")
+    return "; ".join(notes)
 
 
 def handicap_area(provision: str, year: int) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from omglib.output import file_sha256
 
 #: The input files by key; a notebook takes `<key>_file` for each it reads.
-INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan", "alerts")
+INPUT_KEYS = ("data", "volumes", "boundaries", "cases", "action_plan", "alerts", "areas")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Inputs:
     cases: Path | None = None
     action_plan: Path | None = None
     alerts: Path | None = None
+    areas: Path | None = None
     hashes: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -38,6 +39,7 @@ class Inputs:
         cases: Path | None = None,
         action_plan: Path | None = None,
         alerts: Path | None = None,
+        areas: Path | None = None,
     ) -> Inputs:
         """Inputs with absolute paths (workers may run elsewhere) and their hashes."""
         paths = {
@@ -47,6 +49,7 @@ class Inputs:
             "cases": cases,
             "action_plan": action_plan,
             "alerts": alerts,
+            "areas": areas,
         }
         resolved = {k: None if p is None else Path(p).resolve() for k, p in paths.items()}
         hashes = {k: file_sha256(p) for k, p in resolved.items() if p is not None}

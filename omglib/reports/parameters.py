@@ -5,7 +5,8 @@ A request comes from `omg reports` options or a named parameter set (`params/*.y
 with the same keys: `notebook`, `kommune`, `area`, `year`, `format`, `data`, `volumes`,
 `boundaries`, `cases` (case-level file with reasons and follow-up), `action_plan` (the
 kommune's handleplan), `alerts` (the kommune's alert rules for the running figures of
-a register, YAML), `mask_cpr`, `tiles` (the tile map instead of the kommune
+a register, YAML), `areas` (the kommune's own groups of provisions, YAML, usable in
+`area`), `mask_cpr`, `tiles` (the tile map instead of the kommune
 boundaries, for the reports with a map) and, for the briefing, `recommendation` (the
 administration's own answer per area, which replaces the rule's suggestion in the
 Indstilling: a mapping `{voksenhandicap: handleplan}` or "område=svar" texts). Lists or
@@ -27,6 +28,7 @@ import yaml
 from omglib import recommendation, registry
 from omglib.dataset import Dataset
 from omglib.errors import DataError, OmgError, Problem
+from omglib.inputs import use_areas
 from omglib.names import fold
 from omglib.reports.inputfiles import INPUT_KEYS, Inputs
 
@@ -43,10 +45,10 @@ NOTEBOOKS = {
 LEARNING_NOTEBOOKS = ("opfoelgning", "udvalgsbriefing")
 #: The input files each notebook takes as parameters (`<key>_file`).
 NOTEBOOK_INPUTS = {
-    "kommunerapport": ("data", "volumes", "boundaries"),
-    "danmarkskort": ("data", "volumes", "boundaries"),
-    "udvalgsbriefing": ("data", "volumes", "boundaries", "cases", "action_plan", "alerts"),
-    "opfoelgning": ("data", "volumes", "cases", "action_plan", "alerts"),
+    "kommunerapport": ("data", "volumes", "boundaries", "areas"),
+    "danmarkskort": ("data", "volumes", "boundaries", "areas"),
+    "udvalgsbriefing": ("data", "volumes", "boundaries", "cases", "action_plan", "alerts", "areas"),
+    "opfoelgning": ("data", "volumes", "cases", "action_plan", "alerts", "areas"),
 }
 #: Notebooks whose reports cover one area (their folder is the area's).
 SINGLE_AREA = ("kommunerapport", "danmarkskort", "opfoelgning")
@@ -239,8 +241,9 @@ def build_request(
         problems.add("notebook", notebook, f"ukendt rapport – vælg en af {', '.join(NOTEBOOKS)}")
     inputs = _inputs(options, problems)
     data = read(inputs.data) if inputs is not None else None
+    groups = _area_groups(inputs, problems)
     kommuner = _kommuner(options, notebook, problems)
-    areas = _areas(options, data, problems) if data is not None else []
+    areas = _areas(options, data, groups, problems) if data is not None else []
     years = _years(options, data, problems) if data is not None else []
     formats = _formats(options, problems)
     mask_cpr = _flag(options, "mask_cpr", problems)
@@ -387,13 +390,26 @@ def _kommuner(options: dict[str, Any], notebook: str, problems: _Collector) -> l
     return _unique(problems.each("kommune", values, registry.kommune_code))
 
 
-def _areas(options: dict[str, Any], data: Dataset, problems: _Collector) -> list[str]:
+def _area_groups(inputs: Inputs | None, problems: _Collector) -> list[str]:
+    """The kommune's own groups of provisions (`areas`), put in use so `area` may name
+    them; their ids."""
+    try:
+        return list(use_areas(inputs.areas if inputs is not None else None))
+    except OmgError as error:
+        problems.add("areas", str(inputs.areas if inputs else ""), str(error))
+        return []
+
+
+def _areas(
+    options: dict[str, Any], data: Dataset, groups: list[str], problems: _Collector
+) -> list[str]:
+    """The areas asked for; 'all' is the data's areas and the kommune's own groups."""
     values = _listed(options.get("area"))
     if not values:
         problems.add("area", None, "mangler – angiv områder eller 'all'")
         return []
     if _is_all(values):
-        return data.areas()
+        return [*data.areas(), *groups]
 
     def in_data(value: Any) -> str:
         area = registry.resolve_area(value)
