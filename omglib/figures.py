@@ -11,6 +11,7 @@ the figures say why instead.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,8 @@ class KeyFigures:
     volumes: pd.Series | None
     synthetic: bool
     source: str
+    #: The date of the extract the data file holds, when the file states it.
+    extract_date: dt.date | None
 
     @property
     def kommune(self) -> str:
@@ -125,6 +128,7 @@ def key_figures(
         volumes=None if volumes is None else _volume_shares(volumes, current, code, area, year),
         synthetic=data.provenance.synthetic,
         source=f"{data.provenance.file} (sha256 {data.provenance.sha256[:12]})",
+        extract_date=data.provenance.extract_date,
     )
 
 

@@ -1,5 +1,7 @@
-"""The extract date a file states, read into its tables' provenance: the spellings read,
-where in the file, what is left alone and what is an error.
+"""The extract date a file states: read into its tables' provenance (the spellings read,
+where in the file, what is left alone and what is an error) and shown by `omg rates`
+and `omg validate`. The reports' footer and the map: `test_render`, `test_map`; the
+manifest and fingerprint: `test_fingerprint`.
 
 Every file is built in the test (`tests.helpers.files`): a title line above the header,
 as users' exports have it, and sometimes a source line below the table, as
@@ -8,13 +10,16 @@ Ankestyrelsen's statistics portal writes it (`tests.helpers.portal`)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
+from click.testing import CliRunner
 
 import omglib
 from omglib import demodata
+from omglib.cli import main
 from tests.helpers.files import data_error, only_problem, write_csv, write_xlsx
 from tests.helpers.portal import portal_xlsx
 
@@ -181,3 +186,53 @@ def test_case_files_and_volumes_record_it(tmp_path: Path) -> None:
     assert omglib.read_volumes(volumes).provenance.extract_date == SEVENTH_FEBRUARY
     undated = write_csv(tmp_path, VOLUMES_HEADER, VOLUMES_ROWS, name="u.csv", title="Tal")
     assert omglib.read_volumes(undated).provenance.extract_date is None
+
+
+# --- omg rates and omg validate --------------------------------------------------------
+
+
+def cli(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def rates(*options: str, kommune: str = "Aarhus") -> str:
+    return cli("rates", *options, "--kommune", kommune, "--area", "socialomraadet")
+
+
+def test_rates_source_line_names_the_extract_date(tmp_path: Path) -> None:
+    title = "Kilde: Ankestyrelsen, udtræk pr. 7. februar 2023"
+    options = ("--data", str(write_csv(tmp_path, HEADER, ROWS, title=title)), "--year", "2023")
+    text = rates(*options)
+    assert "\nKilde: data.csv (sha256 " in text and "), udtrukket 7. februar 2023\n" in text
+    assert json.loads(rates(*options, "--format", "json"))["udtraeksdato"] == "2023-02-07"
+    assert "udtrukket" not in rates(*options, kommune="all")  # no source line in this table
+    every = json.loads(rates(*options, "--format", "json", kommune="all"))
+    assert every["udtraeksdato"] == "2023-02-07"
+
+
+def test_rates_source_line_says_when_the_file_states_none() -> None:
+    text = rates("--year", "2024")
+    assert "Kilde: afgoerelser.csv (sha256 " in text
+    assert "), udtrækkets dato er ikke angivet i filen\n" in text
+    assert json.loads(rates("--year", "2024", "--format", "json"))["udtraeksdato"] is None
+
+
+def test_validate_summary_names_the_extract_date(tmp_path: Path) -> None:
+    dated = write_csv(tmp_path, HEADER, ROWS, title="Opgjort pr. 7/2-2023", name="a.csv")
+    undated = write_csv(tmp_path, HEADER, ROWS, title="Omgørelser", name="b.csv")
+    out = cli("validate", str(dated), str(undated))
+    assert "\n  udtrukket 7. februar 2023\n" in out.split("b.csv: OK")[0]
+    assert "\n  udtrækkets dato er ikke angivet i filen\n" in out.split("b.csv: OK")[1]
+
+
+def test_validate_names_file_line_and_value_of_an_impossible_extract_date(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(tmp_path, HEADER, ROWS, title="Opgjort pr. 31. februar 2023")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "data.csv, række 1: '31. februar 2023': udtrækkets dato findes ikke i kalenderen"
+    )

@@ -21,7 +21,8 @@ NOTICE_COLUMN = "bemaerkning"
 
 
 def describe_file(path: Path, mask_cpr: bool = False) -> str:
-    """A validated file's summary: kind, rows, kommuner, years, areas and notes.
+    """A validated file's summary: kind, rows, kommuner, years, areas, the extract date
+    it states and notes.
 
     Raises DataError with every problem when the file is not valid (a CPR number is one
     unless `mask_cpr`)."""
@@ -49,6 +50,7 @@ def describe_file(path: Path, mask_cpr: bool = False) -> str:
         lines.append(
             f"  områder: {', '.join(registry.area_name(a) for a in sorted(frame['omraade'].unique()))}"
         )
+    lines.append(f"  {danish.extract_date_text(source.vintage.date)}")
     if is_marked_synthetic(source.title):
         lines.append(f"  {danish.SYNTHETIC_NOTICE}")
     lines += [f"  note: {note}" for note in notes]
@@ -116,7 +118,7 @@ def _key_figures_text(figures: KeyFigures, until: dt.date | None) -> str:
     if figures.synthetic:
         lines.append(danish.SYNTHETIC_NOTICE)
     lines += [
-        f"Kilde: {figures.source}",
+        f"Kilde: {figures.source}, {danish.extract_date_text(figures.extract_date)}",
         "",
         f"{'Realitetsbehandlede sager':<28}{danish.format_int(row['realitetsbehandlede']):>8}",
         f"{'Omgjort':<28}{danish.format_int(row['omgjort']):>8}  {danish.format_pct(row['omgoerelsesprocent']):>8}"
@@ -187,6 +189,7 @@ def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str)
     if output_format == "json":
         document = {
             "kilde": f"{data.provenance.file} (sha256 {data.provenance.sha256})",
+            "udtraeksdato": sentences.iso_date(data.provenance.extract_date),
             "syntetiske_data": synthetic,
             NOTICE_COLUMN: danish.SYNTHETIC_NOTICE if synthetic else None,
             "kommuner": json.loads(worded.to_json(orient="records", force_ascii=False)),
