@@ -82,7 +82,8 @@ _MARKER: Final = re.compile(
 _MARKER_WORD: Final = re.compile(
     r"\b(?:udtr(?:æ|ae)k\w*|udtrukket|trukket|opgjort)\b", re.IGNORECASE
 )
-EXPECTED: Final = "forventede en dato som 7. februar 2023, 07.02.2023 eller 2023-02-07"
+#: What an extract date should look like, for every problem with one.
+_EXPECTED: Final = "forventede en dato som 7. februar 2023, 07.02.2023 eller 2023-02-07"
 #: How a file states its extract date, for the note on a line that does not.
 _HOW: Final = (
     "en dato er udtrækkets, når den står efter fx 'udtrukket' eller 'opgjort pr.' eller "
@@ -189,13 +190,13 @@ def _numeric_problem(parts: dict[str, str]) -> str:
     return ""
 
 
-_NO_SUCH_DATE: Final = f"udtrækkets dato findes ikke i kalenderen – {EXPECTED}"
+_NO_SUCH_DATE: Final = f"udtrækkets dato findes ikke i kalenderen – {_EXPECTED}"
 _TWO_WAYS: Final = (
     "udtrækkets dato kan læses både som dag/måned/år og måned/dag/år – "
-    f"{EXPECTED} (dag først, fx 7/2-2023)"
+    f"{_EXPECTED} (dag først, fx 7/2-2023)"
 )
-_SHORT_YEAR: Final = f"udtrækkets dato har kun to cifre i årstallet – {EXPECTED}"
-_MIXED: Final = f"udtrækkets dato blander skilletegn – {EXPECTED}"
+_SHORT_YEAR: Final = f"udtrækkets dato har kun to cifre i årstallet – {_EXPECTED}"
+_MIXED: Final = f"udtrækkets dato blander skilletegn – {_EXPECTED}"
 
 
 def _is_extract_date(text: str, written: _Written) -> bool:
