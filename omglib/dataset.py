@@ -12,6 +12,7 @@ A Dataset holds ordinary DataFrames with documented canonical columns (no hidden
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,11 +36,15 @@ def is_marked_synthetic(lines: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Which file a table came from: its name, SHA-256 and whether it is synthetic."""
+    """Which file a table came from: its name, SHA-256, whether it is synthetic and the
+    date of the extract it holds, when the file states one (None: it states none).
+    Ankestyrelsen revises past figures, so the same year's numbers differ between
+    extracts; every report names the extract date beside the file."""
 
     file: str
     sha256: str
     synthetic: bool = False
+    extract_date: dt.date | None = None
 
 
 @dataclass(frozen=True)

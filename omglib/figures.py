@@ -11,6 +11,7 @@ the figures say why instead.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,8 @@ class KeyFigures:
     volumes: pd.Series | None
     synthetic: bool
     source: str
+    #: The date of the extract the data file holds, when the file states it.
+    extract_date: dt.date | None
     #: Where a provision's or group's figures follow a provision into another law
     #: (`registry.area_series_note`); "" for an area.
     series_note: str = ""
@@ -128,6 +131,7 @@ def key_figures(
         volumes=None if volumes is None else _volume_shares(volumes, current, code, area, year),
         synthetic=data.provenance.synthetic,
         source=f"{data.provenance.file} (sha256 {data.provenance.sha256[:12]})",
+        extract_date=data.provenance.extract_date,
         series_note=registry.area_series_note(area, trend["aar"].astype(int).tolist()),
     )
 

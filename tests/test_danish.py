@@ -14,6 +14,7 @@ from omglib.present.danish import (
     NO_VALUE,
     SYNTHETIC_NOTICE,
     VERDICTS,
+    extract_date_text,
     format_change_pct,
     format_counts,
     format_date,
@@ -103,6 +104,11 @@ def test_negative_numbers_use_one_consistent_minus_sign() -> None:
     outputs = [format_int(-5), format_number(-5.0), format_pp(-0.05), format_change_pct(10, 5)]
     assert all(text.startswith(MINUS) for text in outputs)
     assert not any("\u2212" in text for text in outputs)
+
+
+def test_extract_date_text_names_the_extract_or_says_the_file_does_not() -> None:
+    assert extract_date_text(datetime.date(2023, 2, 7)) == "udtrukket 7. februar 2023"
+    assert extract_date_text(None) == "udtrækkets dato er ikke angivet i filen"
 
 
 def test_format_date_and_months() -> None:

@@ -116,7 +116,7 @@ def test_a_boundary_file_of_ones_own_replaces_the_embedded_one(
     own = embedded_boundaries().iloc[:98].copy()
     own.attrs = {"source": "egne-grænser.gpkg"}
     kort = danmarkskort(demo, "boernehandicap", 2024, boundaries=gpd.GeoDataFrame(own))
-    assert kort.source_line.endswith("kortgrundlag: egne-grænser.gpkg")
+    assert kort.map_source_line == "Kortgrundlag: egne-grænser.gpkg"
     assert kort.attribution is None
 
 

@@ -237,6 +237,58 @@ def test_a_users_data_file_without_volumes_reads_no_demo_file(
     assert print_["inddata_sha256"] == {"data": file_sha256(data_copy)}
 
 
+def dated(path: Path, extract_date: str) -> Path:
+    """`path` (a copy of the demo counts) with its title line stating `extract_date`."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    title = f"Syntetiske demodata, udtrukket {extract_date}\n"
+    path.write_text("".join([title, *lines[1:]]), encoding="utf-8")
+    return path
+
+
+def test_demo_reports_record_that_no_file_states_an_extract_date(demo: Request) -> None:
+    follow_up = replace(demo.jobs()[0], notebook="opfoelgning")
+    prints = fingerprints([demo.jobs()[0], follow_up], demo.inputs, notebook_dir())
+    assert prints[demo.jobs()[0]]["inddata_udtraeksdato"] == {"data": None, "volumes": None}
+    assert prints[follow_up]["inddata_udtraeksdato"] == dict.fromkeys(
+        ["action_plan", "cases", "data", "volumes"]
+    )
+
+
+def test_the_extract_date_stands_beside_the_hash_and_makes_the_reports_again(
+    demo: Request, data_copy: Path, tmp_path: Path
+) -> None:
+    given = replace(demo, inputs=Inputs.of(dated(data_copy, "7. februar 2023")))
+    (print_,) = fingerprints(given.jobs()[:1], given.inputs, notebook_dir()).values()
+    assert print_["inddata_udtraeksdato"] == {"data": "2023-02-07"}
+    assert print_["inddata_sha256"] == {"data": file_sha256(data_copy)}
+    out = tmp_path / "ud"
+    assert made_by(given, out) == stems(given)
+    assert made_by(given, out) == []
+    revised = replace(demo, inputs=Inputs.of(dated(data_copy, "8. februar 2023")))
+    assert made_by(revised, out) == stems(given)
+    entry = Manifest(out).entries[stems(given)[0]]
+    assert entry["fingerprint"]["inddata_udtraeksdato"] == {"data": "2023-02-08"}
+
+
+def test_the_extract_date_counts_in_its_own_right_not_only_through_the_hash(
+    demo: Request, data_copy: Path, tmp_path: Path
+) -> None:
+    """Two files of one name whose hashes the fingerprint is told are equal: only the
+    extract date tells their fingerprints apart."""
+    first = Inputs.of(dated(data_copy, "7. februar 2023"))
+    other = tmp_path / "andet" / data_copy.name
+    other.parent.mkdir()
+    shutil.copyfile(data_copy, other)
+    second = Inputs(data=dated(other, "8. februar 2023"), hashes=first.hashes)
+    job = demo.jobs()[0]
+    before = fingerprints([job], first, notebook_dir())[job]
+    after = fingerprints([job], second, notebook_dir())[job]
+    assert before["inddata_sha256"] == after["inddata_sha256"]
+    assert {k: v for k, v in before.items() if before[k] != after[k]} == {
+        "inddata_udtraeksdato": {"data": "2023-02-07"}
+    }
+
+
 # --- the environment ---------------------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +143,18 @@ def test_map_can_be_read_without_colours(level_map: Danmarkskort) -> None:
 
 
 def test_map_says_source_and_synthetic_data(level_map: Danmarkskort) -> None:
-    assert level_map.source_line.startswith("Kilde: Ankestyrelsen (afgoerelser.csv); kortgrundlag:")
+    source = "Kilde: Ankestyrelsen (afgoerelser.csv, udtrækkets dato er ikke angivet i filen)"
+    assert level_map.source_line == source
+    assert level_map.credits[:2] == [source, level_map.map_source_line]
+    assert level_map.map_source_line.startswith("Kortgrundlag: ")
     assert level_map.notice is not None and "syntetiske" in level_map.notice
+
+
+def test_map_names_the_extract_date_the_file_states(demo: Dataset, grid: gpd.GeoDataFrame) -> None:
+    provenance = replace(demo.provenance, file="ANKEAST3.xlsx", extract_date=date(2024, 3, 1))
+    kort = danmarkskort(replace(demo, provenance=provenance), "boernehandicap", 2023, grid)
+    assert kort.source_line == "Kilde: Ankestyrelsen (ANKEAST3.xlsx, udtrukket 1. marts 2024)"
+    assert kort.source_line in kort.chart().to_json()
 
 
 def test_highlight_marks_one_kommune(demo: Dataset, grid: gpd.GeoDataFrame) -> None:
@@ -217,7 +229,7 @@ def test_map_without_boundaries_draws_the_embedded_boundaries(
     kort = danmarkskort(demo, "boernehandicap", 2023)
     assert len(kort.frame) == 98 and not kort.tiles
     assert [inset.label.split()[0] for inset in kort.insets] == ["Bornholm", "København"]
-    assert kort.source_line.endswith("kortgrundlag: " + EMBEDDED_SOURCE)
+    assert kort.map_source_line == "Kortgrundlag: " + EMBEDDED_SOURCE
     assert kort.attribution == ATTRIBUTION
     colour = kort.frame.set_index("kommunekode").loc[AARHUS, "farve"]
     assert pixel_at(kort, AARHUS) == pytest.approx(to_rgb(colour), abs=0.02)
@@ -244,8 +256,8 @@ def test_tiles_option_draws_the_tile_map_even_with_omg_boundaries_set(
     assert out.read_bytes().startswith(b"\x89PNG")
     geographic = danmarkskort(demo, "boernehandicap", 2023, boundaries=grid_file(tmp_path))
     tiles = danmarkskort(demo, "boernehandicap", 2023, tiles=True)
-    assert "kortgrundlag: kommuner.geojson" in geographic.source_line
-    assert "flisekort" in tiles.source_line
+    assert geographic.map_source_line == "Kortgrundlag: kommuner.geojson"
+    assert "flisekort" in tiles.map_source_line
     assert tiles.frame.geometry.area.round().nunique() == 1
 
 

@@ -7,6 +7,7 @@ import base64
 import datetime
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import altair as alt
@@ -171,6 +172,19 @@ def test_footer_names_data_hash_parameters_versions_and_date(
     assert "kommune: 707 Norddjurs; år: 2024" in footer and "data_file" not in footer
     assert "/x" not in footer  # paths are machine-specific; the hash identifies the data
     assert "omglib 0.1.0" in footer and "pandas " in footer and "1. januar 2026" in footer
+
+
+def test_footer_names_each_files_extract_date_or_that_it_states_none() -> None:
+    data, volumes = narrative.load_inputs()
+    assert volumes is not None
+    undated = narrative.footer(data, {}, volumes)
+    for source in (data.provenance, volumes.provenance):
+        shown = f"{source.file}, udtrækkets dato er ikke angivet i filen (SHA-256 <code>"
+        assert shown in undated
+    revised = replace(data.provenance, extract_date=datetime.date(2023, 2, 7))
+    dated = narrative.footer(replace(data, provenance=revised), {}, volumes)
+    assert "Data: afgoerelser.csv, udtrukket 7. februar 2023 (SHA-256 <code>" in dated
+    assert "; volumener.csv, udtrækkets dato er ikke angivet i filen (SHA-256" in dated
 
 
 def test_title_carries_the_synthetic_notice_only_for_demo_data() -> None:

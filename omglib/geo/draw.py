@@ -57,6 +57,7 @@ class Danmarkskort:
     title: str
     legend_title: str
     source_line: str
+    map_source_line: str
     notice: str | None = None
     highlight: int | None = None
     insets: tuple[Inset, ...] = ()
@@ -71,8 +72,10 @@ class Danmarkskort:
 
     @property
     def credits(self) -> list[str]:
-        """The lines under the map: the sources, the boundaries' attribution, the notice."""
-        return [self.source_line, *[t for t in (self.attribution, self.notice) if t]]
+        """The lines under the map: the data's source, the boundaries' source and
+        attribution, the notice."""
+        given = (self.attribution, self.notice)
+        return [self.source_line, self.map_source_line, *[t for t in given if t]]
 
     def highlighted_name(self) -> str | None:
         if self.highlight is None:
@@ -209,13 +212,21 @@ def _classified(
         legend=classes.legend,
         title=title,
         legend_title=legend_title,
-        source_line=f"Kilde: Ankestyrelsen ({data.provenance.file}); kortgrundlag: {map_source}",
+        source_line=_source_line(data),
+        map_source_line=f"Kortgrundlag: {map_source}",
         notice=danish.SYNTHETIC_NOTICE if data.provenance.synthetic else None,
         insets=tuple(insets),
         enlarged=enlarged if enlarged is not None and len(enlarged) else None,
         attribution=ATTRIBUTION if geometry.attrs.get("embedded") else None,
         tiles=tiles,
     )
+
+
+def _source_line(data: Dataset) -> str:
+    """The map's credit for its numbers: the data file with the date of its extract, or
+    that the file does not state it."""
+    extract = danish.extract_date_text(data.provenance.extract_date)
+    return f"Kilde: Ankestyrelsen ({data.provenance.file}, {extract})"
 
 
 def _geometry_key(geometry: gpd.GeoDataFrame, tiles: bool) -> tuple[str, ...] | None:

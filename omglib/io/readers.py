@@ -8,6 +8,9 @@ Three kinds of input: aggregated counts (`read_counts`), case-level partial deci
 Every reader searches the whole file for CPR numbers before it reads a value
 (`omglib.io.privacy`): one found is a problem naming file, row and column, unless
 `mask_cpr`, which replaces each by a pseudonym first.
+
+Each table's provenance names its file, SHA-256, whether it is synthetic and the extract
+date the file states in a line outside its table (`omglib.io.sources.vintage`).
 """
 
 from __future__ import annotations
@@ -47,13 +50,18 @@ def read_counts(path: str | Path, mask_cpr: bool = False) -> Dataset:
 
 
 def _provenance(source: SourceTable) -> Provenance:
-    synthetic = is_marked_synthetic(source.title)
-    return Provenance(file=source.name, sha256=source.sha256, synthetic=synthetic)
+    return Provenance(
+        file=source.name,
+        sha256=source.sha256,
+        synthetic=is_marked_synthetic(source.title),
+        extract_date=source.vintage.date,
+    )
 
 
 def _notes(source: SourceTable, masked: str | None) -> tuple[str, ...]:
     notes = [f"Kolonnen '{title}' bruges ikke" for title in source.ignored_columns]
     notes += [f"Note under tabellen (ikke data): {text}" for text in source.notes]
+    notes += source.vintage.notes
     notes += [masked] if masked else []
     return tuple(notes)
 

@@ -5,6 +5,7 @@ Every sentence a reader of a report sees is built from these, so that wording an
 typography change in one place.
 """
 
+import datetime as dt
 from typing import Final
 
 import pandas as pd
@@ -33,9 +34,11 @@ __all__ = [
     "MINUS",
     "MONTHS",
     "NATIONAL_REFERENCE",
+    "NO_EXTRACT_DATE",
     "NO_VALUE",
     "SYNTHETIC_NOTICE",
     "VERDICTS",
+    "extract_date_text",
     "format_change_pct",
     "format_count",
     "format_count_or_none",
@@ -113,3 +116,16 @@ SYNTHETIC_NOTICE: Final = (
 def interval_text(row: pd.Series) -> str:
     """The 95 % interval of a row's omgørelsesprocent as report text."""
     return format_interval(row["omgoerelse_nedre"], row["omgoerelse_oevre"])
+
+
+NO_EXTRACT_DATE: Final = "udtrækkets dato er ikke angivet i filen"
+"""Said of a data file that states no extract date (`dataset.Provenance.extract_date`)."""
+
+
+def extract_date_text(extract_date: dt.date | None) -> str:
+    """Which extract a file holds, for its source line: "udtrukket 7. februar 2023", or
+    that the file does not say. Ankestyrelsen revises past figures, so a report names
+    the extract its numbers come from."""
+    if extract_date is None:
+        return NO_EXTRACT_DATE
+    return f"udtrukket {format_date(extract_date)}"

@@ -99,13 +99,17 @@ def _installed_versions() -> dict[str, str]:
 
 
 def footer(data: Dataset, parameters: dict[str, Any], volumes: Volumes | None = None) -> Html:
-    """Where the report's numbers come from: data file and SHA-256, parameters, package
-    versions and the date it was made."""
-    sources = [data.provenance] + ([volumes.provenance] if volumes is not None else [])
+    """Where the report's numbers come from: each data file with the date of its extract
+    (or that the file does not state it) and its SHA-256, parameters, package versions
+    and the date the report was made."""
+    read = [data.provenance] + ([volumes.provenance] if volumes is not None else [])
     return Html(
         render(
             "footer.html.j2",
-            sources=sources,
+            sources=[
+                (source.file, danish.extract_date_text(source.extract_date), source.sha256)
+                for source in read
+            ],
             parameters=[
                 parameter_text(str(name), value)
                 for name, value in parameters.items()

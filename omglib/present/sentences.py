@@ -8,6 +8,7 @@ in Danish, so wording changes in one place and the numbers can be tested on thei
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Final
 
 import numpy as np
@@ -128,7 +129,13 @@ def key_figures_record(key: KeyFigures) -> dict[str, Any]:
         "syntetiske_data": key.synthetic,
         "kilde": key.source,
         "paragrafskift": key.series_note or None,
+        "udtraeksdato": iso_date(key.extract_date),
     }
+
+
+def iso_date(date: dt.date | None) -> str | None:
+    """A date for JSON output (None stays null)."""
+    return None if date is None else date.isoformat()
 
 
 def _plain(row: pd.Series) -> dict[str, Any]:

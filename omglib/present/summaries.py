@@ -21,7 +21,8 @@ NOTICE_COLUMN = "bemaerkning"
 
 
 def describe_file(path: Path, mask_cpr: bool = False) -> str:
-    """A validated file's summary: kind, rows, kommuner, years, areas and notes.
+    """A validated file's summary: kind, rows, kommuner, years, areas, the extract date
+    it states and notes.
 
     Raises DataError with every problem when the file is not valid (a CPR number is one
     unless `mask_cpr`)."""
@@ -49,6 +50,7 @@ def describe_file(path: Path, mask_cpr: bool = False) -> str:
         lines.append(
             f"  områder: {', '.join(registry.area_name(a) for a in sorted(frame['omraade'].unique()))}"
         )
+    lines.append(f"  {danish.extract_date_text(source.vintage.date)}")
     if is_marked_synthetic(source.title):
         lines.append(f"  {danish.SYNTHETIC_NOTICE}")
     lines += [f"  note: {note}" for note in notes]
@@ -115,7 +117,7 @@ def _key_figures_text(figures: KeyFigures, until: dt.date | None) -> str:
     ]
     if figures.synthetic:
         lines.append(danish.SYNTHETIC_NOTICE)
-    lines.append(f"Kilde: {figures.source}")
+    lines.append(f"Kilde: {figures.source}, {danish.extract_date_text(figures.extract_date)}")
     if figures.series_note:
         lines.append(sentences.series_sentence(figures))
     lines += [
@@ -189,6 +191,7 @@ def render_kommune_table(table: pd.DataFrame, data: Dataset, output_format: str)
     if output_format == "json":
         document = {
             "kilde": f"{data.provenance.file} (sha256 {data.provenance.sha256})",
+            "udtraeksdato": sentences.iso_date(data.provenance.extract_date),
             "syntetiske_data": synthetic,
             NOTICE_COLUMN: danish.SYNTHETIC_NOTICE if synthetic else None,
             "kommuner": json.loads(worded.to_json(orient="records", force_ascii=False)),

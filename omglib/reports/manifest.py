@@ -12,6 +12,11 @@ A report's fingerprint (`fingerprints`) holds everything that can change it:
   `volumes`, `boundaries`, `cases`, `action_plan`): the files given, or on the demo data
   (no data file) the packaged demo files the notebook then reads, and for `boundaries`
   without a file the one `OMG_BOUNDARIES` names;
+- `inddata_udtraeksdato`: beside each hash, the extract date that file states (ISO,
+  `omglib.io.sources.vintage`), or null when it states none or is no table from an
+  extract (boundaries, an action plan). A report names the extract date in its source
+  line; the date is part of the file's content, so its hash changes with it too, but
+  the fingerprint states it in its own right;
 - `inddata_filnavne`: the names of the files given (a report names its sources, so a
   renamed file with the same contents makes it again; a moved one does not);
 - `miljoe`: the environment variables a report reads: `SOURCE_DATE_EPOCH` (the date it
@@ -54,6 +59,7 @@ from typing import Any
 
 from omglib import __version__, demodata
 from omglib.errors import OmgError
+from omglib.io.sources import read_source
 from omglib.learning import handleplan
 from omglib.output import file_sha256, write_text_atomic
 from omglib.present.narrative import package_versions
@@ -67,6 +73,8 @@ FORMAT_VERSION = 2
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 BOUNDARIES_VARIABLE = "OMG_BOUNDARIES"
+#: The inputs that are tables from an extract, and so may state the extract's date.
+EXTRACT_INPUTS = ("data", "volumes", "cases")
 
 
 def code_sha256(root: Path) -> str:
@@ -94,7 +102,9 @@ def fingerprints(jobs: Iterable[Job], inputs: Inputs, notebooks: Path) -> dict[J
     """Each job's fingerprint (see the module's docstring), for notebooks in `notebooks`;
     what the jobs share (omglib's code hash, the input files' hashes) is computed once."""
     chosen = list(jobs)
-    read = _files_read(inputs, {key for job in chosen for key in NOTEBOOK_INPUTS[job.notebook]})
+    files = _files_read(inputs, {key for job in chosen for key in NOTEBOOK_INPUTS[job.notebook]})
+    read = {key: inputs.hashes.get(key) or file_sha256(path) for key, path in files.items()}
+    extract_dates = _extract_dates(files)
     notebook_hashes = {
         name: file_sha256(notebooks / f"{name}.ipynb") for name in {job.notebook for job in chosen}
     }
@@ -113,6 +123,11 @@ def fingerprints(jobs: Iterable[Job], inputs: Inputs, notebooks: Path) -> dict[J
             "inddata_sha256": {
                 key: read[key] for key in sorted(NOTEBOOK_INPUTS[job.notebook]) if key in read
             },
+            "inddata_udtraeksdato": {
+                key: extract_dates[key]
+                for key in sorted(NOTEBOOK_INPUTS[job.notebook])
+                if key in read
+            },
             "inddata_filnavne": {
                 key: path.name
                 for key in sorted(NOTEBOOK_INPUTS[job.notebook])
@@ -127,11 +142,11 @@ def fingerprints(jobs: Iterable[Job], inputs: Inputs, notebooks: Path) -> dict[J
     }
 
 
-def _files_read(inputs: Inputs, keys: set[str]) -> dict[str, str]:
-    """The SHA-256 of the file each of `keys` makes a notebook read, where it reads one:
-    the file given; on the demo data the packaged demo file (`omglib.inputs` decides the
-    same); for boundaries the file `OMG_BOUNDARIES` names."""
-    read = {key: digest for key, digest in inputs.hashes.items() if key in keys}
+def _files_read(inputs: Inputs, keys: set[str]) -> dict[str, Path]:
+    """The file each of `keys` makes a notebook read, where it reads one: the file given;
+    on the demo data the packaged demo file (`omglib.inputs` decides the same); for
+    boundaries the file `OMG_BOUNDARIES` names."""
+    read = {key: path for key, path in inputs.files().items() if key in keys}
     if inputs.data is None:
         demo = {
             "data": demodata.packaged_file("afgoerelser"),
@@ -140,9 +155,7 @@ def _files_read(inputs: Inputs, keys: set[str]) -> dict[str, str]:
             "action_plan": handleplan.demo_file(),
         }
         read |= {
-            key: file_sha256(path)
-            for key, path in demo.items()
-            if key in keys and getattr(inputs, key) is None
+            key: path for key, path in demo.items() if key in keys and getattr(inputs, key) is None
         }
     if "boundaries" in keys and inputs.boundaries is None:
         from omglib.geo.boundaries import boundaries_path  # imports geopandas: only here
@@ -153,8 +166,21 @@ def _files_read(inputs: Inputs, keys: set[str]) -> dict[str, str]:
                 raise OmgError(
                     f"{named}: grænsefilen, som {BOUNDARIES_VARIABLE} peger på, findes ikke"
                 )
-            read["boundaries"] = file_sha256(named)
+            read["boundaries"] = named
     return read
+
+
+def _extract_dates(files: dict[str, Path]) -> dict[str, str | None]:
+    """The extract date (ISO) each file read states, by input key; None for a file that
+    states none or is no table from an extract."""
+    return {
+        key: _extract_date(path) if key in EXTRACT_INPUTS else None for key, path in files.items()
+    }
+
+
+def _extract_date(path: Path) -> str | None:
+    date = read_source(path).vintage.date
+    return None if date is None else date.isoformat()
 
 
 def _environment(job: Job, inputs: Inputs) -> dict[str, str | None]:

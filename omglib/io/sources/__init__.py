@@ -14,7 +14,7 @@ row and period, so nothing downstream needs to know which layout a file had.
 `read_source` is the entry point. Its steps are one module each: `files` opens a CSV or
 Excel file as rows of text, `headers` finds the header row and tells a wide header from
 a long one, `table` holds `SourceTable` and reads a long table, `wide` unpivots a wide
-one.
+one, and `vintage` reads the extract date the file states in a line outside its table.
 """
 
 from __future__ import annotations

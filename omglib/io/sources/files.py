@@ -3,8 +3,9 @@
 CSV: `,`, `;` or tab, UTF-8 (with or without BOM) or Windows-1252. Excel: the first
 sheet of an `.xlsx`, each cell as the text the user reads in Excel (dates as ISO dates,
 percent cells as percentages, numbers without float noise), with the sheet's merged
-ranges. Rows above the header are returned as the file's title lines; every row keeps
-its index as 0-based line (CSV) or sheet row (Excel), so errors can point at it.
+ranges. Rows above the header are returned as the file's title lines, each with its
+1-based line (CSV) or sheet row (Excel); every row of the table keeps its index as 0-based
+line or sheet row, so errors can point at it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 
 from omglib.errors import DataError, Problem
 from omglib.io.sources.headers import HEADER_SEARCH_ROWS, header_start
+from omglib.io.sources.vintage import TextLine
 
 _DELIMITERS = (";", ",", "\t")
 #: Quoted text and backslash-escaped characters in an Excel number format: literal text,
@@ -40,7 +42,7 @@ def _decode(path: Path) -> str:
         return raw.decode("cp1252")
 
 
-def csv_rows(path: Path) -> tuple[pd.DataFrame, list[str]]:
+def csv_rows(path: Path) -> tuple[pd.DataFrame, list[TextLine]]:
     """A text file's rows from the header row down, and its title lines above it."""
     lines = _decode(path).splitlines()
     header_index = header_start(
@@ -61,7 +63,12 @@ def csv_rows(path: Path) -> tuple[pd.DataFrame, list[str]]:
         raise DataError([Problem(path.name, None, None, None, message)]) from error
     table.index = np.arange(len(table)) + header_index
     title = [" ".join(_split_line(line)).strip() for line in lines[:header_index]]
-    return table.fillna(""), [text for text in title if text]
+    return table.fillna(""), _filled(title)
+
+
+def _filled(title: list[str]) -> list[TextLine]:
+    """The title lines that are not blank, each with its 1-based line or row."""
+    return [TextLine(number, text) for number, text in enumerate(title, 1) if text]
 
 
 def _delimiter(line: str) -> str:
@@ -72,14 +79,14 @@ def _split_line(line: str) -> list[str]:
     return next(csv.reader([line], delimiter=_delimiter(line)), [])
 
 
-def excel_rows(path: Path) -> tuple[pd.DataFrame, list[str], list[CellRange]]:
+def excel_rows(path: Path) -> tuple[pd.DataFrame, list[TextLine], list[CellRange]]:
     """An Excel file's rows from the header row down, its title lines above it and the
     sheet's merged ranges."""
     grid, merged = _excel_grid(path)
     first_rows = [list(grid.iloc[i]) for i in range(min(len(grid), HEADER_SEARCH_ROWS + 1))]
     header_index = header_start(first_rows, path)
     title = [" ".join(filter(None, grid.iloc[i])) for i in range(header_index)]
-    return grid.iloc[header_index:], [text for text in title if text], merged
+    return grid.iloc[header_index:], _filled(title), merged
 
 
 def _excel_grid(path: Path) -> tuple[pd.DataFrame, list[CellRange]]:

@@ -2,9 +2,11 @@
 
 A long table has one header row and one row per key. Its known column titles are
 renamed to canonical names, the others kept aside as ignored; the table ends at the last
-row with two filled cells, and filled rows below it are notes ("Kilde: ..."). Cells are
-stripped text, nothing is converted: values stay text until the schema parses them. The
-wide layout (`wide`) is unpivoted into the same kind of table with the helpers here.
+row with two filled cells, and filled rows below it are notes ("Kilde: ..."). The title
+lines above the header and the notes below are where a file states its extract date
+(`vintage`). Cells are stripped text, nothing is converted: values stay text until the
+schema parses them. The wide layout (`wide`) is unpivoted into the same kind of table
+with the helpers here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 
 from omglib.errors import DataError, Problem
 from omglib.io.sources.headers import column_aliases, texts
+from omglib.io.sources.vintage import TextLine, Vintage, read_vintage
 from omglib.names import fold
 from omglib.output import file_sha256
 
@@ -29,7 +32,8 @@ class SourceTable:
     text editor; `headers` maps canonical names to the user's own column titles. A wide
     table's values come from cells with titles of their own, so `cell_headers` holds, per
     canonical column, the title of the cell each value came from ("Hjemviste sager
-    2023"), aligned with `frame`'s rows ("" where the row has no such cell)."""
+    2023"), aligned with `frame`'s rows ("" where the row has no such cell). `vintage`
+    is the extract date the title lines or notes state (`vintage.read_vintage`)."""
 
     path: Path
     sha256: str
@@ -40,6 +44,7 @@ class SourceTable:
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cell_headers: dict[str, np.ndarray] = field(default_factory=dict)
+    vintage: Vintage = field(default_factory=Vintage)
 
     @property
     def name(self) -> str:
@@ -64,7 +69,7 @@ class SourceTable:
         return self.headers.get(column, column)
 
 
-def long_table(path: Path, rows: pd.DataFrame, title: list[str]) -> SourceTable:
+def long_table(path: Path, rows: pd.DataFrame, title: list[TextLine]) -> SourceTable:
     """`rows` is indexed by 0-based line (CSV) or sheet row (Excel), header row first."""
     header_row = int(rows.index[0]) + 1
     header = texts(rows.iloc[0])
@@ -95,9 +100,10 @@ def long_table(path: Path, rows: pd.DataFrame, title: list[str]) -> SourceTable:
         frame=frame.loc[data_rows].reset_index(drop=True),
         lines=body.index.to_numpy()[data_rows] + 1,
         headers=headers,
-        title=title,
+        title=line_texts(title),
         ignored_columns=ignored,
-        notes=notes,
+        notes=line_texts(notes),
+        vintage=read_vintage(path.name, [*title, *notes]),
     )
 
 
@@ -112,15 +118,24 @@ def has_values(column: pd.Series) -> bool:
     return bool((column.astype(str).str.strip() != "").any())
 
 
-def split_notes(cells: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Which rows are table rows, and the notes below the table ("Kilde: ..."): the table
-    ends at the last row with two filled cells, filled rows after it are notes, and
-    blank rows are neither."""
+def split_notes(cells: pd.DataFrame) -> tuple[np.ndarray, list[TextLine]]:
+    """Which rows are table rows, and the notes below the table ("Kilde: ..."), each with
+    its 1-based line (`cells` is indexed by 0-based line): the table ends at the last row
+    with two filled cells, filled rows after it are notes, and blank rows are neither."""
     filled = (cells != "").sum(axis=1).to_numpy()
     data_positions = np.flatnonzero(filled >= 2)
     last_data = int(data_positions[-1]) if len(data_positions) else -1
-    notes = [_first_text(cells.iloc[p]) for p in range(last_data + 1, len(cells)) if filled[p]]
+    notes = [
+        TextLine(int(cells.index[p]) + 1, _first_text(cells.iloc[p]))
+        for p in range(last_data + 1, len(cells))
+        if filled[p]
+    ]
     return (filled >= 1) & (np.arange(len(cells)) <= last_data), notes
+
+
+def line_texts(lines: list[TextLine]) -> list[str]:
+    """The texts of lines outside the table, without their line numbers."""
+    return [line.text for line in lines]
 
 
 def _first_text(row: pd.Series) -> str:

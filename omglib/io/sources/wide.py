@@ -21,7 +21,14 @@ import pandas as pd
 from omglib.errors import DataError, Problem
 from omglib.io.sources.files import CellRange
 from omglib.io.sources.headers import column_aliases, label_column, parse_period, texts
-from omglib.io.sources.table import SourceTable, has_values, split_notes, stripped
+from omglib.io.sources.table import (
+    SourceTable,
+    has_values,
+    line_texts,
+    split_notes,
+    stripped,
+)
+from omglib.io.sources.vintage import TextLine, read_vintage
 from omglib.names import fold
 from omglib.output import file_sha256
 
@@ -138,7 +145,7 @@ def _wide_header(path: Path, rows: pd.DataFrame, transposed: bool) -> _WideHeade
 def wide_table(
     path: Path,
     rows: pd.DataFrame,
-    title: list[str],
+    title: list[TextLine],
     merged: list[CellRange] | None,
     transposed: bool,
 ) -> SourceTable:
@@ -163,9 +170,10 @@ def wide_table(
         frame=frame.reset_index(drop=True),
         lines=lines,
         headers=header.headers,
-        title=title,
+        title=line_texts(title),
         ignored_columns=header.ignored,
-        notes=notes,
+        notes=line_texts(notes),
+        vintage=read_vintage(path.name, [*title, *notes]),
         cell_headers=cell_headers,
     )
 
