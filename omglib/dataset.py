@@ -74,6 +74,13 @@ class Dataset:
     def areas(self) -> list[str]:
         return sorted(self.counts["omraade"].unique())
 
+    def covers(self, area: str) -> bool:
+        """Whether the data can give figures for `area`: one of the ministry's areas in
+        the file, or a provision or group of provisions in a file per provision."""
+        if area in registry.areas():
+            return area in self.areas()
+        return "paragraf" in self.counts.columns
+
 
 @dataclass(frozen=True)
 class Volumes:

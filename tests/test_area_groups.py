@@ -4,6 +4,7 @@ across the 2024 move of the children's provisions to barnets lov."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,16 +188,21 @@ def test_a_batch_takes_groups_as_areas_and_all_includes_them(tmp_path: Path) -> 
 def test_an_action_plan_and_an_alert_rule_may_name_a_group(tmp_path: Path) -> None:
     from omglib.learning.alerts import read_alert_rules
     from omglib.learning.handleplan import read_action_plan
+    from omglib.learning.planview import plan_text
 
     use_areas(groups_file(tmp_path))
     plan = tmp_path / "plan.yaml"
     plan.write_text(
         "kommune: Norddjurs\nomraade: Botilbud, BPA og kontanttilskud\nhandlinger:\n"
         "  - emne: Sagsgennemgang\n    maal: Færre hjemvisninger\n    hvad: Gennemgå sagerne\n"
-        "    hvornaar: løbende\n    ansvarlig: Afdelingsleder\n    status: i gang\n",
+        "    hvornaar: løbende\n    ansvarlig: Afdelingsleder\n    status: i gang\n"
+        "    maalepunkt:\n      tal: omgoerelsesprocent\n      aar: 2021\n      under: 40 %\n",
         encoding="utf-8",
     )
-    assert read_action_plan(plan).area == "botilbud_bpa"
+    read = read_action_plan(plan)
+    assert read.area == "botilbud_bpa"
+    shown = plan_text(read, data_or_demo(focus_data(tmp_path)), None, dt.date(2022, 1, 1))
+    assert "Målt: 75,0 % (3 af 4 sager" in shown
     rules = tmp_path / "varsling.yaml"
     rules.write_text("botilbud_bpa:\n  over: 40 %\n", encoding="utf-8")
     assert list(read_alert_rules(rules)) == ["botilbud_bpa"]

@@ -131,7 +131,7 @@ def _rate(outcomes: tuple[str, ...]) -> MeasureFunction:
         if year not in data.years():
             pending = not data.years() or year > data.years()[-1]
             return Measurement(year, None, None, "", missing_year_note(data, year), pending)
-        if area not in data.areas():
+        if not data.covers(area):
             note = f"Datafilen har ingen tal for {registry.area_text(area)}."
             return Measurement(year, None, None, "", note)
         counts = outcome_counts(data, context.kommune, area, year)
