@@ -271,3 +271,22 @@ def test_a_kommune_report_for_the_seed_focus_group(tmp_path: Path) -> None:
     assert "eget fagområde: SEL § 107, SEL § 108, SEL § 95 og SEL § 96" in page
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert areas.name in json.dumps(manifest, ensure_ascii=False)
+
+
+def test_the_map_draws_a_group_from_its_provisions(tmp_path: Path) -> None:
+    from omglib.figures import kommune_table
+    from omglib.geo.draw import danmarkskort
+
+    use_areas(groups_file(tmp_path))
+    data = data_or_demo(None)
+    kort = danmarkskort(data, "botilbud_bpa", 2024, tiles=True)
+    assert "Botilbud, BPA og kontanttilskud" in kort.title
+    table = kommune_table(data, "botilbud_bpa", 2024)
+    [overturned, cases] = (
+        table.loc[table["kommunekode"] == 751, ["omgjort", "realitetsbehandlede"]]
+        .iloc[0]
+        .astype(int)
+    )
+    counts = f"{overturned} af {cases} sager"
+    assert cases > 0
+    assert kort.frame.set_index("kommunekode").loc[751, "Sager"] == counts
