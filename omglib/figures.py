@@ -78,6 +78,9 @@ class KeyFigures:
     #: Where a provision's or group's figures follow a provision into another law
     #: (`registry.area_series_note`); "" for an area.
     series_note: str = ""
+    #: A group's provisions without a single case in the data file, in any year: most
+    #: likely misspelt in the groups file, as any provision of a law is accepted.
+    provisions_without_cases: tuple[str, ...] = ()
 
     @property
     def kommune(self) -> str:
@@ -133,6 +136,26 @@ def key_figures(
         source=f"{data.provenance.file} (sha256 {data.provenance.sha256[:12]})",
         extract_date=data.provenance.extract_date,
         series_note=registry.area_series_note(area, trend["aar"].astype(int).tolist()),
+        provisions_without_cases=_provisions_without_cases(data, area),
+    )
+
+
+def _provisions_without_cases(data: Dataset, area: str) -> tuple[str, ...]:
+    """The provisions of a group in use that hold no row of `data` in any year they
+    count in (following their series); () for anything but a group."""
+    group = registry.area_group(area)
+    if group is None or "paragraf" not in data.counts.columns:
+        return ()
+    present = set(data.counts["paragraf"])
+    return tuple(
+        member.provision
+        for member in group.members
+        if not any(
+            provision in present
+            for year in data.years()
+            if member.counts_in(year)
+            for provision in registry.provisions_in_year(member.provision, year)
+        )
     )
 
 

@@ -290,3 +290,19 @@ def test_the_map_draws_a_group_from_its_provisions(tmp_path: Path) -> None:
     counts = f"{overturned} af {cases} sager"
     assert cases > 0
     assert kort.frame.set_index("kommunekode").loc[751, "Sager"] == counts
+
+
+def test_a_provision_of_a_group_without_any_case_is_pointed_out(tmp_path: Path) -> None:
+    """Any provision of a law is accepted, so a typo (§ 1077 for § 107) reads; the figures
+    then say that it has no cases at all."""
+    typo = GROUPS.replace("SEL § 107,", "SEL § 1077,")
+    where = ("--data", str(focus_data(tmp_path)), "--areas", str(groups_file(tmp_path, typo)),
+             "--kommune", "707", "--area", "botilbud_bpa", "--year", "2021")  # fmt: skip
+    code, out = rates(*where)
+    assert code == 0, out
+    assert "Bemærk: SEL § 1077 har ingen sager i datafilen i noget år" in out
+    assert json.loads(rates(*where, "--format", "json")[1])["paragraffer_uden_sager"] == [
+        "SEL § 1077"
+    ]
+    correct = (*where[:2], "--areas", str(groups_file(tmp_path)), *where[4:])
+    assert "ingen sager i datafilen" not in rates(*correct)[1]

@@ -48,7 +48,18 @@ def headline(key: KeyFigures) -> Markdown:
         lines.append(f"Bemærk: tallet hviler på under {stats.DEFAULT_MIN_CASES} sager.")
     if key.series_note:
         lines.append(series_sentence(key))
+    if key.provisions_without_cases:
+        lines.append(without_cases_sentence(key))
     return Markdown("  \n".join(lines))
+
+
+def without_cases_sentence(key: KeyFigures) -> str:
+    """The warning that some of a group's provisions have no cases in the data file."""
+    listed = danish.listed(list(key.provisions_without_cases), "og")
+    return (
+        f"Bemærk: {listed} har ingen sager i datafilen i noget år – tjek, at paragraffen er "
+        "skrevet rigtigt i filen med egne fagområder."
+    )
 
 
 def series_sentence(key: KeyFigures) -> str:
@@ -129,6 +140,7 @@ def key_figures_record(key: KeyFigures) -> dict[str, Any]:
         "syntetiske_data": key.synthetic,
         "kilde": key.source,
         "paragrafskift": key.series_note or None,
+        "paragraffer_uden_sager": list(key.provisions_without_cases),
         "udtraeksdato": iso_date(key.extract_date),
     }
 

@@ -120,6 +120,8 @@ def _key_figures_text(figures: KeyFigures, until: dt.date | None) -> str:
     lines.append(f"Kilde: {figures.source}, {danish.extract_date_text(figures.extract_date)}")
     if figures.series_note:
         lines.append(sentences.series_sentence(figures))
+    if figures.provisions_without_cases:
+        lines.append(sentences.without_cases_sentence(figures))
     lines += [
         "",
         f"{'Realitetsbehandlede sager':<28}{danish.format_int(row['realitetsbehandlede']):>8}",
