@@ -147,3 +147,19 @@ def test_the_alert_tops_the_follow_up_report_and_the_briefing_pack(tmp_path: Pat
         assert alert < page.index("<h2")  # above every section
     assert "<h2>Løbende tal for 2025</h2>" in follow
     assert "Omgørelsesprocent hidtil 100,0 % (18 af 18 sager;" in follow
+
+
+def test_the_footer_names_the_case_register_with_its_extract_date(tmp_path: Path) -> None:
+    from omglib import read_cases
+    from omglib.present import narrative
+
+    rows = [(f"S{n}", 707, day, "BL § 86", outcome) for n, (day, outcome) in enumerate(THIS_YEAR)]
+    header = ("Sags-id", "Kommunekode", "Afgørelsesdato", "Paragraf", "Udfald")
+    title = "Norddjurs Kommunes sagsregister, udtrukket 1. juli 2025"
+    path = write_csv(tmp_path, header, rows, name="register.csv", title=title)
+    data = data_or_demo(None)
+    footer = narrative.footer(data, {"year": 2025}, None, read_cases(path))._repr_html_()
+    assert "register.csv, udtrukket 1. juli 2025 (SHA-256" in footer
+    assert footer.index("afgoerelser.csv") < footer.index("register.csv")
+    same = narrative.footer(data, {"year": 2025}, None, None)._repr_html_()
+    assert "register.csv" not in same

@@ -19,6 +19,7 @@ import pandas as pd
 
 from omglib import comparisons, inputs, registry
 from omglib.dataset import Dataset, Volumes
+from omglib.io.readers import CaseTable
 from omglib.present import danish, sentences
 from omglib.present.display import Html, Markdown, table_html
 from omglib.present.html import render
@@ -98,11 +99,18 @@ def _installed_versions() -> dict[str, str]:
     return found
 
 
-def footer(data: Dataset, parameters: dict[str, Any], volumes: Volumes | None = None) -> Html:
-    """Where the report's numbers come from: each data file with the date of its extract
-    (or that the file does not state it) and its SHA-256, parameters, package versions
-    and the date the report was made."""
+def footer(
+    data: Dataset,
+    parameters: dict[str, Any],
+    volumes: Volumes | None = None,
+    cases: CaseTable | None = None,
+) -> Html:
+    """Where the report's numbers come from: each data file (the case file too, when the
+    report reads one) with the date of its extract (or that the file does not state it)
+    and its SHA-256, parameters, package versions and the date the report was made."""
     read = [data.provenance] + ([volumes.provenance] if volumes is not None else [])
+    if cases is not None and cases.provenance.sha256 not in {r.sha256 for r in read}:
+        read.append(cases.provenance)
     return Html(
         render(
             "footer.html.j2",
