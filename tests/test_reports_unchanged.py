@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 #: The commit whose reports the working tree must reproduce.
-BASELINE = "136db3d6de8f92d8d5241dddf8efe4522fa4ec81"
+BASELINE = "e95446cc6d3f7681033d5c6341afa61d5b0ae186"
 REPOSITORY = Path(__file__).resolve().parents[1]
 EPOCH = "1767225600"  # 1 January 2026
 REPORTS: tuple[tuple[str, ...], ...] = (
