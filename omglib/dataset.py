@@ -104,7 +104,7 @@ def select_area(
     if area in registry.areas():
         chosen = rows[rows["omraade"] == area]
     elif "paragraf" in rows.columns:
-        chosen = _provision_rows(rows, _held_by(area, rows["aar"].unique()))
+        chosen = _provision_rows(rows_of_provisions(rows, area))
     else:
         raise OmgError(
             f"Data har ingen opdeling på paragraf, så '{registry.area_name(area)}' kan ikke "
@@ -113,25 +113,26 @@ def select_area(
     return sum_counts(chosen, by)
 
 
-def _held_by(area: str, years: Iterable[int]) -> pd.DataFrame:
-    """The provisions (`paragraf`) that hold a provision's or group's figures in each
-    year (`aar`) of `years`."""
+def rows_of_provisions(rows: pd.DataFrame, area: str) -> pd.DataFrame:
+    """The rows (with `aar` and `paragraf`) under the provisions that make up a
+    provision's series or a kommune's group in their year (`registry.area_provisions`):
+    one rule for counts and for the cases of a register."""
     pairs = [
         (year, provision)
-        for year in years
+        for year in rows["aar"].unique()
         for provision in registry.area_provisions(area, int(year))
     ]
-    return pd.DataFrame(pairs, columns=["aar", "paragraf"])
+    held = pd.DataFrame(pairs, columns=["aar", "paragraf"]).astype({"aar": rows["aar"].dtype})
+    return rows.merge(held, on=["aar", "paragraf"])
 
 
-def _provision_rows(rows: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the provisions `held` names per year, each from the smallest area that
-    holds it: its handicap area when it has one, else socialområdet. In a table of counts
+def _provision_rows(matching: pd.DataFrame) -> pd.DataFrame:
+    """Rows of provisions (`rows_of_provisions`), each provision's from the smallest area
+    that holds it: its handicap area when it has one, else socialområdet. In a table of counts
     both areas hold the same figures; counted from cases, a case's decisive partial
     decision is the one within the area (see `readers.cases_per_area`), so the handicap
     area's rows keep a remand under the provision that socialområdet's more far-reaching
     ændring elsewhere would hide."""
-    matching = rows.merge(held.astype({"aar": rows["aar"].dtype}), on=["aar", "paragraf"])
     preference = (matching["omraade"] == registry.SOCIAL_AREA).astype(int)
     key = [c for c in ("aar", "kommunekode", "paragraf") if c in matching.columns]
     ordered = matching.assign(_preference=preference).sort_values([*key, "_preference"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from omglib import registry, stats
+from omglib.dataset import rows_of_provisions
 from omglib.errors import OmgError
 from omglib.forecast import YearForecast, forecast_year
 from omglib.io.readers import CaseTable, cases_per_area
@@ -136,12 +137,8 @@ def _cases_in(
     it up each year, collapsed per case by the same precedence as an area's."""
     if area in registry.areas():
         return per_area[(per_area["kommunekode"] == code) & (per_area["omraade"] == area)]
-    mine = decisions[decisions["kommunekode"] == code]
-    held = [
-        provision in registry.area_provisions(area, int(year))
-        for provision, year in zip(mine["paragraf"], mine["aar"], strict=True)
-    ]
-    return collapse(mine[held].assign(omraade=area), by=("sag_id", "omraade"))
+    mine = rows_of_provisions(decisions[decisions["kommunekode"] == code], area)
+    return collapse(mine.assign(omraade=area), by=("sag_id", "omraade"))
 
 
 def _dated(cases: CaseTable) -> pd.DataFrame:
