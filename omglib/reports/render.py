@@ -40,6 +40,12 @@ PRINTED_TABLE_ROWS: Final = 20
 #: The font of a static figure: the page's own (omg.css), so that vl-convert lays out
 #: the chart with the metrics WeasyPrint draws it with, and no axis label is cut off.
 STATIC_FONT: Final = "DejaVu Sans"
+#: How vl-convert draws a static figure: in the page's font, and without the ARIA
+#: attributes Vega gives every mark (a label per point or kommune, formatted from its
+#: tooltip). An image's accessible text is its `alt`, the figure's description, so those
+#: labels reach no one in print. Without them vl-convert draws a report's figures a
+#: quarter faster, and their SVGs are a quarter smaller, with the same pixels.
+STATIC_CONFIG: Final = {"font": STATIC_FONT, "aria": False}
 
 #: Draws every figure on the page once the Vega bundle has loaded; a figure that fails
 #: says so in the page and in the console (where the browser tests look).
@@ -132,7 +138,7 @@ def static_figure_uri(spec: dict[str, Any]) -> str:
     """A chart drawn by vl-convert as an SVG, as a `data:` URI for an `<img>`. WeasyPrint
     reads an image's SVG by itself; inline SVG would go through its HTML parser and style
     cascade element by element, a third of a PDF's layout time."""
-    svg = vl_convert.vegalite_to_svg(spec, format_locale=LOCALE, config={"font": STATIC_FONT})
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=LOCALE, config=STATIC_CONFIG)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
