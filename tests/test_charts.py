@@ -323,6 +323,18 @@ def test_funnel_has_one_point_per_kommune_with_cases_and_marks_the_chosen(
     assert colours["range"][colours["domain"].index("Aarhus")] == charts.HIGHLIGHT_COLOUR
 
 
+def test_funnel_points_are_see_through_without_being_a_group_each(table: pd.DataFrame) -> None:
+    """Opacity on the fill and outline, not on the point: a point's `opacity` makes each
+    of the 98 points a transparency group of its own, which the PDF draws one by one."""
+    spec = charts.funnel(table, AARHUS).spec()
+    mark = layer(spec, "kommuner")["mark"]
+    assert mark["opacity"] == 1
+    assert mark["fillOpacity"] == mark["strokeOpacity"] == charts.comparison.POINT_OPACITY < 1
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert f'fill-opacity="{charts.comparison.POINT_OPACITY}"' in svg
+    assert not re.search(r' opacity="0\.', svg)
+
+
 def test_funnel_limits_are_the_exact_binomial_limits(table: pd.DataFrame) -> None:
     spec = charts.funnel(table, AARHUS).spec()
     rate = table["landsniveau"].iloc[0]

@@ -5,6 +5,7 @@ of rates.
 from __future__ import annotations
 
 import json
+from typing import Final
 
 import altair as alt
 import numpy as np
@@ -49,6 +50,12 @@ from omglib.present.display import Figure, built_unchecked
 
 # --- 4. funnel plot -------------------------------------------------------------------
 
+#: How opaque a kommune's point is, so that points on top of each other show. Given to
+#: the fill and the outline, not as the point's `opacity`, which would make every point
+#: a transparency group of its own: the same look, but each costs a PDF a separate
+#: drawing.
+POINT_OPACITY: Final = 0.85
+
 
 @built_unchecked
 def funnel(table: pd.DataFrame, kommune: int) -> Figure:
@@ -77,7 +84,15 @@ def _funnel_points(cases: pd.DataFrame, groups: alt.Scale, kommune: int | None) 
     y = alt.Y("omgoerelsesprocent:Q", axis=rate_axis())
     points = (
         alt.Chart(cases)
-        .mark_point(filled=True, size=45, opacity=0.85, stroke=OUTLINE_COLOUR, strokeWidth=0.5)
+        .mark_point(
+            filled=True,
+            size=45,
+            opacity=1,
+            fillOpacity=POINT_OPACITY,
+            strokeOpacity=POINT_OPACITY,
+            stroke=OUTLINE_COLOUR,
+            strokeWidth=0.5,
+        )
         .encode(
             x=x,
             y=y,
