@@ -482,6 +482,18 @@ def test_every_figure_renders_to_svg_with_danish_axis_labels(
             assert ">40 %<" in svg or ">50 %<" in svg, name
 
 
+def test_axes_have_a_few_labels_and_none_hidden(
+    key: KeyFigures, table: pd.DataFrame, national: pd.DataFrame
+) -> None:
+    """Vega's default put a label at every 10 % or 5 % and hid half of them again where
+    they overlapped: gridlines a reader cannot tell apart. About five now."""
+    for name, build in all_figures(key, table, national).items():
+        svg = vl_convert.vegalite_to_svg(build().spec())
+        percent_labels = re.findall(r">\d+ %</text>", svg)
+        assert len(percent_labels) <= 7, (name, percent_labels)
+        assert not re.search(r'<text[^>]*opacity="0"', svg), name
+
+
 def spec_digests(data: Dataset) -> dict[str, str]:
     """A digest of every figure's spec, built from the demo data."""
     built = all_figures(
