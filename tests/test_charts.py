@@ -175,6 +175,15 @@ def test_trend_band_is_the_wilson_interval_and_national_line_the_landsniveau(
     assert dict(zip(dashes["domain"], dashes["range"], strict=True))["Landsniveau"] == [6, 4]
 
 
+def test_trend_lines_have_one_legend_for_colour_and_dash(key: KeyFigures) -> None:
+    """The kommune's and the national line in one legend, each entry in its colour and
+    dash, not a legend of colours beside a legend of dashes."""
+    vega = vl_convert.vegalite_to_vega(charts.trend(key).spec())
+    lines = [legend for legend in vega["legends"] if legend.get("symbolType") == "stroke"]
+    assert len(lines) == 1
+    assert lines[0]["stroke"] == "color" and lines[0]["strokeDash"] == "strokeDash"
+
+
 def test_trend_year_without_cases_has_no_point(key: KeyFigures) -> None:
     gap = key.trend.copy()
     gap.loc[gap["aar"] == 2019, ["omgjort", "realitetsbehandlede"]] = 0

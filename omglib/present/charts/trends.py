@@ -58,12 +58,15 @@ def trend(key: KeyFigures) -> Figure:
         y2=alt.Y2("omgoerelse_oevre:Q"),
         fill=band_fill(),
     )
+    # Both lines name their series in one field, `serie`: Vega-Lite merges the colour
+    # and dash legends into one only when the layers' fields agree.
     lines = [
         base.mark_line(strokeWidth=2 if layer == "kommune" else 1.5)
+        .transform_calculate(serie=alt.datum[f"{layer}_serie"])
         .encode(
             y=alt.Y(f"{column}:Q", axis=rate_axis()),
-            color=alt.Color(f"{layer}_serie:N", scale=colours, legend=group_legend()),
-            strokeDash=alt.StrokeDash(f"{layer}_serie:N", scale=dashes, legend=group_legend()),
+            color=alt.Color("serie:N", scale=colours, legend=group_legend()),
+            strokeDash=alt.StrokeDash("serie:N", scale=dashes, legend=group_legend()),
         )
         .properties(name=layer)
         for *_, layer, column in reversed(series)  # the kommune's line on top
