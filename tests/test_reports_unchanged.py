@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 #: The commit whose reports the working tree must reproduce.
-BASELINE = "e95446cc6d3f7681033d5c6341afa61d5b0ae186"
+BASELINE = "1137ca6cf8e6b1f2511232b0c9635ce5fe0cfcde"
 REPOSITORY = Path(__file__).resolve().parents[1]
 EPOCH = "1767225600"  # 1 January 2026
 REPORTS: tuple[tuple[str, ...], ...] = (
