@@ -81,7 +81,7 @@ def test_static_figure_is_an_svg_image_described_and_with_its_table() -> None:
 
 def test_static_figure_leaves_the_marks_labels_to_the_images_description() -> None:
     """Vega labels every mark for screen readers; in print the image's `alt` is what is
-    read, so the SVG goes without them (a quarter of vl-convert's time)."""
+    read, so the SVG goes without them (a quarter of its size)."""
     markup = figure_html(small_figure().payload(), static=True)
     [svg] = static_svgs(markup)
     assert "<path" in svg or "<rect" in svg

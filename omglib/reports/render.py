@@ -43,8 +43,8 @@ STATIC_FONT: Final = "DejaVu Sans"
 #: How vl-convert draws a static figure: in the page's font, and without the ARIA
 #: attributes Vega gives every mark (a label per point or kommune, formatted from its
 #: tooltip). An image's accessible text is its `alt`, the figure's description, so those
-#: labels reach no one in print. Without them vl-convert draws a report's figures a
-#: quarter faster, and their SVGs are a quarter smaller, with the same pixels.
+#: labels reach no one in print. Without them a report's SVGs are a quarter smaller, with
+#: the same pixels, for WeasyPrint to read.
 STATIC_CONFIG: Final = {"font": STATIC_FONT, "aria": False}
 
 #: Draws every figure on the page once the Vega bundle has loaded; a figure that fails
